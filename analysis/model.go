@@ -1,0 +1,211 @@
+// This file defines the facts the engine extracts and shares: positions, object
+// definitions, route references, the app and its manifest. Nothing here refers to
+// LSP types; lsp/ converts at the edge.
+package analysis
+
+// Pos is a position inside one file. Offset is a byte offset; Line is 0-based;
+// Col16 is the 0-based column in UTF-16 code units (what LSP and SARIF count).
+type Pos struct {
+	Offset int
+	Line   int
+	Col16  int
+}
+
+// Range is a half-open span [Start, End) of one file.
+type Range struct {
+	Start, End Pos
+}
+
+// Lang selects the tree-sitter grammar: TypeScript for .ts/.js, TSX for .tsx/.jsx.
+type Lang int
+
+const (
+	LangTS Lang = iota
+	LangTSX
+)
+
+// ValueKind is what a config value is, as far as it is statically known.
+type ValueKind int
+
+const (
+	KindUnknown  ValueKind = iota // identifier, call, member access...: not statically known
+	KindString                    // string literal (or template without substitutions)
+	KindBool                      // true / false
+	KindNumber                    // numeric literal
+	KindFunction                  // method definition, arrow function, function expression
+	KindObject                    // object literal
+	KindOther                     // any other literal (array, null, undefined, regex, template with substitutions...)
+)
+
+// ExportKind says what the file's default export is.
+type ExportKind int
+
+const (
+	ExportNone   ExportKind = iota // no default export at all
+	ExportDefine                   // defineDurableObject(...) (directly, through an alias, or through a const)
+	ExportOther                    // a default export that is not a defineDurableObject call
+)
+
+// Field is one key of the defineDurableObject config object literal.
+type Field struct {
+	Key   string
+	KeyAt Range // the key (property name) itself
+	At    Range // the whole property (key + value)
+	Value Range // the value expression (for methods `m() {}`, the whole method)
+	Kind  ValueKind
+	Str   string // the literal's value when Kind == KindString
+	Bool  bool   // the literal's value when Kind == KindBool
+}
+
+// Param is one parameter of an RPC method.
+type Param struct {
+	Name       string // pattern text (identifier, or the destructuring pattern's source)
+	Type       string // annotation text without the colon, "" when absent
+	Optional   bool   // `x?: T`
+	Default    string // default value source text, "" when none
+	DefaultKin ValueKind
+	Rest       bool // `...xs`
+}
+
+// MethodForm is how an RPC method is written.
+type MethodForm int
+
+const (
+	FormMethod    MethodForm = iota // m() {} / async m() {}
+	FormArrow                       // m: () => ... / m: async () => ...
+	FormFunction                    // m: function () {} / m: async function () {}
+	FormShorthand                   // m (shorthand property: the value is not statically known)
+	FormOther                       // m: <any other expression>
+)
+
+// Method is one entry of the `methods` object.
+type Method struct {
+	Name        string
+	NameAt      Range // the method's name (the key)
+	At          Range // the whole property
+	Form        MethodForm
+	Kind        ValueKind // KindFunction for the first three forms
+	Async       bool
+	Params      []Param
+	ReturnType  string // annotation text without the colon, "" when absent
+	ComputedKey bool   // [expr]: ... — name is the source text, not statically known
+	StringKey   bool   // 'my-name': ... — quoted key (name may not be a JS identifier)
+}
+
+// Unknown records something that cannot be analysed statically (NOT_ANALYZABLE).
+type Unknown struct {
+	At     Range
+	Reason string // e.g. "spread in defineDurableObject config", "methods is not an object literal"
+}
+
+// Definition is the compact per-file summary of one object file. It holds no
+// tree-sitter nodes; the tree is closed once extraction ends.
+type Definition struct {
+	Path string // absolute, cleaned
+	Hash string // hex SHA-256 of the content the facts came from
+
+	// ParseErrors are the ERROR / MISSING nodes of the parse (capped).
+	ParseErrors []Range
+
+	Export   ExportKind
+	ExportAt Range  // the `export default ...` statement, or line 1 when none
+	CallAt   Range  // the defineDurableObject(...) call, when Export == ExportDefine
+	Callee   string // the local name called (defineDurableObject or its alias)
+
+	StateType   string // type argument text, "" when none
+	StateTypeAt Range
+
+	ConfigAt        Range // the argument; meaningful when ConfigIsLiteral
+	ConfigIsLiteral bool  // the first argument is an object literal
+
+	// Fields holds the recognised keys of the config object (name, sqlite, schema,
+	// init, methods, fetch, alarm, webSocketMessage, webSocketClose, webSocketError).
+	// Other keys are ignored. A key absent from the map is absent from the source.
+	Fields map[string]*Field
+
+	Methods  []Method // entries of `methods` when it is an object literal, in source order
+	Unknowns []Unknown
+
+	// ExportedTypes are type names (interface/type alias/class/enum) the file exports,
+	// so generated code can reference them with import('...').
+	ExportedTypes []string
+}
+
+// Has reports whether the config object has key k.
+func (d *Definition) Has(k string) bool { _, ok := d.Fields[k]; return ok }
+
+// RouteRefKind is what kind of reference a route file makes.
+type RouteRefKind int
+
+const (
+	RefObjectProperty RouteRefKind = iota // durableObjects.Counter
+	RefGetCall                            // getDurableObject('counter')
+	RefStubMethod                         // stub.increment() where stub = durableObjects.Counter.get(...)
+)
+
+// RouteRef is one reference from a route (or any non-object) file to a durable object.
+type RouteRef struct {
+	Kind   RouteRefKind
+	Object string // the name as written: `Counter`, `'counter'`'s value, ...
+	Method string // for RefStubMethod
+	At     Range  // the name that is checked (property, string literal, method name)
+}
+
+// RouteFile is the compact summary of one file that imports the bindings module.
+type RouteFile struct {
+	Path string
+	Hash string
+	Refs []RouteRef
+}
+
+// Config is the statically read cloudwerk.config.* of one app.
+type Config struct {
+	Root       string   // the app's root folder (absolute)
+	File       string   // the config file, "" when the app has none
+	AppDir     string   // default "app"
+	Extensions []string // default [".ts", ".tsx"]
+	Issues     []ConfigIssue
+}
+
+// ConfigIssue is a config value that could not be read statically (a warning; the default is used).
+type ConfigIssue struct {
+	At      Range
+	Message string
+}
+
+// Entry is one discovered object file with the names the convention derives.
+type Entry struct {
+	Path           string // absolute
+	FileName       string // base name without extension: "chat-room"
+	ObjectName     string // "chatRoom" (from the file, or from an explicit `name`)
+	ClassName      string // "ChatRoom"
+	BindingName    string // "CHAT_ROOM"
+	NameFromConfig bool   // ObjectName comes from the config's `name`
+	Def            *Definition
+}
+
+// Manifest is the set of object entries of one app with its name indexes.
+type Manifest struct {
+	Entries   []*Entry            // sorted by Path
+	ByObject  map[string][]*Entry // object name -> entries (len > 1 is a duplicate)
+	ByClass   map[string][]*Entry
+	ByBinding map[string][]*Entry
+}
+
+// FileError is a file under objects/ (or a route file) that could not be read.
+type FileError struct {
+	Path string
+	Err  string
+}
+
+// App is one Cloudwerk app: its config, discovered objects, route files and wrangler config.
+type App struct {
+	Root       string
+	Config     Config
+	ObjectsDir string
+	Manifest   *Manifest
+	Nested     []string // object-looking files in subfolders of objects/ (NESTED_FILE)
+	FileErrors []FileError
+	Routes     []*RouteFile
+	Wrangler   *WranglerConfig // nil when the app has no wrangler file
+}
