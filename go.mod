@@ -1,6 +1,6 @@
 module github.com/cloudwerk/cloudwerk-lsp
 
-go 1.26.0
+go 1.26
 
 require (
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
