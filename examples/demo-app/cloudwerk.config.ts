@@ -1,0 +1,6 @@
+import { defineConfig } from '@cloudwerk/core'
+
+export default defineConfig({
+  appDir: 'app',
+  extensions: ['.ts', '.tsx'],
+})
