@@ -104,6 +104,10 @@ type Definition struct {
 	Path string // absolute, cleaned
 	Hash string // hex SHA-256 of the content the facts came from
 
+	// Skipped says why the file was not parsed at all (binary, not UTF-8, too
+	// large); "" when it was. A skipped file has no other facts.
+	Skipped string
+
 	// ParseErrors are the ERROR / MISSING nodes of the parse (capped).
 	ParseErrors []Range
 

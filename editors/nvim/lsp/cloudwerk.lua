@@ -1,0 +1,11 @@
+-- Neovim 0.11+ configuration for cloudwerk-lsp, found on the runtimepath by
+-- vim.lsp.enable('cloudwerk'). Override any field with
+-- vim.lsp.config('cloudwerk', { ... }).
+--
+-- cmd:       { 'cloudwerk-lsp', 'serve' }
+-- filetypes: typescript, typescriptreact, javascript, javascriptreact, toml,
+--            json, jsonc
+-- root_dir:  the nearest folder with cloudwerk.config.ts|js|mjs,
+--            wrangler.json, wrangler.jsonc or wrangler.toml that also has
+--            <appDir>/objects (appDir read from the config, default app).
+return require('cloudwerk').lsp_config()

@@ -1,0 +1,199 @@
+-- Unit tests of the plugin's pure parts, run headless without a server:
+-- root detection over scratch folder layouts, and which start path setup()
+-- takes for each Neovim API generation (the 0.11 and 0.8 APIs are stood in
+-- for, since the test Neovim is 0.7).
+--
+--   nvim --headless -u NONE -c 'luafile test/unit.lua'   (CLOUDWERK_PLUGIN set)
+
+local plugin = assert(os.getenv('CLOUDWERK_PLUGIN'), 'CLOUDWERK_PLUGIN is not set')
+vim.opt.runtimepath:prepend(plugin)
+
+local passed, failed = 0, 0
+
+local function check(name, got, want)
+  if vim.deep_equal(got, want) then
+    passed = passed + 1
+  else
+    failed = failed + 1
+    io.stderr:write(string.format('FAIL %s: got %s, want %s\n', name, vim.inspect(got), vim.inspect(want)))
+  end
+end
+
+local function write(path, text)
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p')
+  local f = assert(io.open(path, 'wb'))
+  f:write(text or '')
+  f:close()
+end
+
+-- fresh reloads the plugin modules so each case starts from a clean state.
+local function fresh()
+  package.loaded['cloudwerk'] = nil
+  package.loaded['cloudwerk.root'] = nil
+  return require('cloudwerk'), require('cloudwerk.root')
+end
+
+local base = vim.fn.resolve(vim.fn.tempname())
+vim.fn.mkdir(base, 'p')
+
+local _, root = fresh()
+
+-- Root detection: a table of layouts (files to create) and where a file resolves.
+local cases = {
+  {
+    name = 'wrangler.toml with app/objects',
+    files = { 'wrangler.toml', 'app/objects/counter.ts' },
+    open = 'app/objects/counter.ts',
+    want = '',
+  },
+  {
+    name = 'route file deep below the root',
+    files = { 'wrangler.jsonc', 'app/objects/a.ts', 'app/routes/api/x/route.ts' },
+    open = 'app/routes/api/x/route.ts',
+    want = '',
+  },
+  {
+    name = 'the wrangler file itself',
+    files = { 'wrangler.json', 'app/objects/a.ts' },
+    open = 'wrangler.json',
+    want = '',
+  },
+  {
+    name = 'marker without an objects folder does not attach',
+    files = { 'wrangler.toml', 'src/index.ts' },
+    open = 'src/index.ts',
+    want = nil,
+  },
+  {
+    name = 'objects folder without a marker does not attach',
+    files = { 'app/objects/a.ts' },
+    open = 'app/objects/a.ts',
+    want = nil,
+  },
+  {
+    name = 'appDir read from cloudwerk.config.ts',
+    files = {
+      ['cloudwerk.config.ts'] = "export default defineConfig({\n  appDir: 'src',\n})\n",
+      'src/objects/a.ts',
+    },
+    open = 'src/objects/a.ts',
+    want = '',
+  },
+  {
+    name = 'appDir elsewhere: app/objects alone does not count',
+    files = {
+      ['cloudwerk.config.mjs'] = 'export default { appDir: "./web/" }\n',
+      'app/objects/a.ts',
+    },
+    open = 'app/objects/a.ts',
+    want = nil,
+  },
+  {
+    name = 'non-literal appDir falls back to app',
+    files = {
+      ['cloudwerk.config.js'] = 'export default { appDir: process.env.DIR }\n',
+      'app/objects/a.ts',
+    },
+    open = 'app/objects/a.ts',
+    want = '',
+  },
+  {
+    name = 'nested package without objects: the search goes on upwards',
+    files = { 'wrangler.toml', 'app/objects/a.ts', 'packages/lib/wrangler.toml', 'packages/lib/x.ts' },
+    open = 'packages/lib/x.ts',
+    want = '',
+  },
+  {
+    name = 'the nearest app wins',
+    files = { 'wrangler.toml', 'app/objects/a.ts', 'sub/wrangler.toml', 'sub/app/objects/b.ts' },
+    open = 'sub/app/objects/b.ts',
+    want = 'sub',
+  },
+}
+
+for i, c in ipairs(cases) do
+  local dir = base .. '/case' .. i
+  for k, v in pairs(c.files) do
+    if type(k) == 'number' then
+      write(dir .. '/' .. v, '')
+    else
+      write(dir .. '/' .. k, v)
+    end
+  end
+  local want = c.want
+  if want ~= nil then
+    want = want == '' and dir or dir .. '/' .. want
+  end
+  check('root: ' .. c.name, root.find(dir .. '/' .. c.open), want)
+end
+
+check('root: empty name', root.find(''), nil)
+check('root: non-file URI', root.find('fugitive:///x/app/objects/a.ts'), nil)
+check('root: a folder path', root.find(base .. '/case1/app/objects'), base .. '/case1')
+
+-- config(): severity shorthand lands in both places the server reads.
+local cloudwerk = fresh()
+local cfg = cloudwerk.config({ severity = { KV_STORAGE = 'error' } })
+check('config: default cmd', cfg.cmd, { 'cloudwerk-lsp', 'serve' })
+check('config: init_options severity', cfg.init_options, { severity = { KV_STORAGE = 'error' } })
+check('config: settings severity', cfg.settings, { cloudwerk = { severity = { KV_STORAGE = 'error' } } })
+check('config: nothing to send', { cloudwerk.config({}).init_options, cloudwerk.config({}).settings }, {})
+
+-- lsp/cloudwerk.lua (0.11): its root_dir calls on_dir only inside an app.
+local spec = dofile(plugin .. '/lsp/cloudwerk.lua')
+check('lsp/cloudwerk.lua cmd', spec.cmd, { 'cloudwerk-lsp', 'serve' })
+check('lsp/cloudwerk.lua filetypes', spec.filetypes,
+  { 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'toml', 'json', 'jsonc' })
+local function root_dir_of(path)
+  local bufnr = vim.fn.bufadd(path)
+  local got
+  spec.root_dir(bufnr, function(d)
+    got = d
+  end)
+  return got
+end
+check('lsp/cloudwerk.lua root_dir inside', root_dir_of(base .. '/case1/app/objects/counter.ts'), base .. '/case1')
+check('lsp/cloudwerk.lua root_dir outside', root_dir_of(base .. '/case4/src/index.ts'), nil)
+
+-- setup() on a 0.11-style API: config + enable, user options merged.
+local saved = { config = vim.lsp.config, enable = vim.lsp.enable, start = vim.lsp.start }
+local recorded = {}
+cloudwerk = fresh()
+vim.lsp.config = setmetatable({}, {
+  __call = function(_, name, c)
+    recorded.config = { name = name, cfg = c }
+  end,
+})
+vim.lsp.enable = function(name)
+  recorded.enabled = name
+end
+cloudwerk.setup({ cmd = { 'my-cloudwerk-lsp', 'serve' }, severity = { NO_INIT = 'off' } })
+check('0.11: enabled', recorded.enabled, 'cloudwerk')
+check('0.11: config name', recorded.config and recorded.config.name, 'cloudwerk')
+check('0.11: cmd override', recorded.config and recorded.config.cfg.cmd, { 'my-cloudwerk-lsp', 'serve' })
+check('0.11: severity', recorded.config and recorded.config.cfg.init_options, { severity = { NO_INIT = 'off' } })
+check('0.11: root_dir kept', recorded.config and type(recorded.config.cfg.root_dir), 'function')
+vim.lsp.config, vim.lsp.enable = saved.config, saved.enable
+
+-- setup() on a 0.8-style API: vim.lsp.start on FileType, only inside an app.
+local starts = {}
+cloudwerk = fresh()
+vim.lsp.start = function(c, opts)
+  starts[#starts + 1] = { root_dir = c.root_dir, name = c.name, bufnr = opts and opts.bufnr }
+  return 1
+end
+cloudwerk.setup({})
+vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case1/app/objects/counter.ts'))
+vim.bo.filetype = 'typescript'
+local inside = vim.api.nvim_get_current_buf()
+vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case4/src/index.ts'))
+vim.bo.filetype = 'typescript'
+check('0.8: one start, inside the app only', starts,
+  { { root_dir = base .. '/case1', name = 'cloudwerk', bufnr = inside } })
+vim.lsp.start = saved.start
+
+-- The 0.7 path (start_client + per-root cache) runs for real in e2e.lua.
+
+vim.fn.delete(base, 'rf')
+io.stdout:write(string.format('%d passed, %d failed\n', passed, failed))
+vim.cmd(failed == 0 and 'qall!' or 'cquit 1')

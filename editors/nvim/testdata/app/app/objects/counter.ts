@@ -1,0 +1,20 @@
+import { defineDurableObject } from '@cloudwerk/durable-object'
+
+interface CounterState {
+  value: number
+}
+
+export default defineDurableObject<CounterState>({
+  sqlite: true,
+
+  init() {
+    return { value: 0 }
+  },
+
+  methods: {
+    async increment(amount: number = 1): Promise<number> {
+      this.state.value += amount
+      return this.state.value
+    },
+  },
+})
