@@ -1,0 +1,173 @@
+// This file defines WranglerDoc: a parsed wrangler file (TOML or JSONC) as decoded
+// values plus the byte span of every key, table block and array element, so that
+// diagnostics can point into the file and edits can splice it without reformatting.
+package analysis
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// WranglerFormat is the syntax of a wrangler file.
+type WranglerFormat int
+
+const (
+	WranglerTOML WranglerFormat = iota
+	WranglerJSON
+	WranglerJSONC
+)
+
+func (f WranglerFormat) String() string {
+	switch f {
+	case WranglerJSON:
+		return "json"
+	case WranglerJSONC:
+		return "jsonc"
+	}
+	return "toml"
+}
+
+// WranglerFormatOf returns the format a wrangler file name implies.
+func WranglerFormatOf(path string) WranglerFormat {
+	switch {
+	case strings.HasSuffix(path, ".json"):
+		return WranglerJSON
+	case strings.HasSuffix(path, ".jsonc"):
+		return WranglerJSONC
+	}
+	return WranglerTOML
+}
+
+// Span is a half-open byte range [Start, End) of a wrangler file.
+type Span struct {
+	Start, End int
+}
+
+// Located is where one value of the document sits.
+type Located struct {
+	At    Span // the whole entry: `key = value` line, `[[table]]` block, array element, JSON member
+	Value Span // the value alone (for blocks and elements: same as At)
+	Block bool // a TOML `[table]` / `[[array table]]` section
+}
+
+// TOMLSection is one `[table]` or `[[array table]]` section of a TOML file, in file order.
+type TOMLSection struct {
+	Path      []string // resolved path; array-table elements carry an index part (see PathIndex)
+	Array     bool     // `[[...]]`
+	Start     int      // start of the header's line
+	HeaderEnd int      // just past the header line's newline
+	End       int      // just past the last line that belongs to the section's key/values
+}
+
+// WranglerDoc is a parsed wrangler file.
+type WranglerDoc struct {
+	Format   WranglerFormat
+	Data     []byte
+	Root     map[string]any // decoded values (TOML types from go-toml, JSON types from encoding/json)
+	Sections []TOMLSection  // TOML only
+	CRLF     bool           // the file uses CRLF line endings
+
+	locs       map[string]Located
+	lineStarts []int
+}
+
+// PathIndex is the path part that stands for element i of an array.
+func PathIndex(i int) string { return "\x01" + strconv.Itoa(i) }
+
+func pathKey(parts []string) string { return strings.Join(parts, "\x00") }
+
+// Loc returns where the value at path sits (keys and PathIndex parts).
+func (d *WranglerDoc) Loc(path ...string) (Located, bool) {
+	l, ok := d.locs[pathKey(path)]
+	return l, ok
+}
+
+func (d *WranglerDoc) setLoc(path []string, l Located) {
+	if d.locs == nil {
+		d.locs = map[string]Located{}
+	}
+	d.locs[pathKey(path)] = l
+}
+
+// Newline is the line ending new text should use.
+func (d *WranglerDoc) Newline() string {
+	if d.CRLF {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// Pos converts a byte offset of the document to a Pos.
+func (d *WranglerDoc) Pos(off int) Pos { return posIn(d.Data, &d.lineStarts, off) }
+
+// Range converts a span of the document to a Range.
+func (d *WranglerDoc) Range(s Span) Range { return Range{Start: d.Pos(s.Start), End: d.Pos(s.End)} }
+
+// posIn converts off to a Pos, building the line index of data on first use.
+func posIn(data []byte, lineStarts *[]int, off int) Pos {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(data) {
+		off = len(data)
+	}
+	if *lineStarts == nil {
+		starts := []int{0}
+		for i, c := range data {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		*lineStarts = starts
+	}
+	starts := *lineStarts
+	lo, hi := 0, len(starts)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	col := 0
+	for b := data[starts[lo]:off]; len(b) > 0; {
+		r, n := utf8.DecodeRune(b)
+		if r >= 0x10000 {
+			col += 2
+		} else {
+			col++
+		}
+		b = b[n:]
+	}
+	return Pos{Offset: off, Line: lo, Col16: col}
+}
+
+// ParseWranglerDoc parses data in the given format. On a syntax error it returns
+// nil and the issue, positioned where the parser stopped.
+func ParseWranglerDoc(format WranglerFormat, data []byte) (*WranglerDoc, *WranglerIssue) {
+	d := &WranglerDoc{Format: format, Data: data, CRLF: strings.Contains(string(data), "\r\n")}
+	var errOff int
+	var msg string
+	var ok bool
+	if format == WranglerTOML {
+		ok, errOff, msg = d.parseTOML()
+	} else {
+		ok, errOff, msg = d.parseJSONC()
+	}
+	if !ok {
+		r := Range{Start: d.Pos(errOff), End: d.Pos(errOff)}
+		if errOff < len(data) {
+			r.End = d.Pos(errOff + 1)
+		}
+		return nil, &WranglerIssue{At: r, Message: msg}
+	}
+	return d, nil
+}
+
+// WranglerIssue is a problem found in a wrangler file (WRANGLER_CONFIG).
+type WranglerIssue struct {
+	At      Range
+	Message string
+}

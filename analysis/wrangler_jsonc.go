@@ -1,0 +1,60 @@
+// This file locates the members and array elements of a JSON/JSONC wrangler file
+// (comments and trailing commas allowed, as wrangler accepts them) with tailscale/hujson.
+package analysis
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+
+	"github.com/tailscale/hujson"
+)
+
+var hujsonErrPos = regexp.MustCompile(`line (\d+), column (\d+)`)
+
+func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
+	v, err := hujson.Parse(d.Data)
+	if err != nil {
+		off := len(d.Data)
+		if m := hujsonErrPos.FindStringSubmatch(err.Error()); m != nil {
+			row, _ := strconv.Atoi(m[1])
+			col, _ := strconv.Atoi(m[2])
+			off = offsetOfRowCol(d.Data, row, col)
+		}
+		return false, off, "wrangler config: " + err.Error()
+	}
+	if _, isObj := v.Value.(*hujson.Object); !isObj {
+		return false, v.StartOffset, "wrangler config: the top-level value must be an object"
+	}
+	d.locateJSON(&v, nil)
+	std := v.Clone()
+	std.Standardize()
+	root := map[string]any{}
+	if err := json.Unmarshal(std.Pack(), &root); err != nil {
+		return false, 0, "wrangler config: " + err.Error()
+	}
+	d.Root = root
+	return true, 0, ""
+}
+
+// locateJSON records the members and elements under v; iterative over siblings, recursive over depth.
+func (d *WranglerDoc) locateJSON(v *hujson.Value, path []string) {
+	switch t := v.Value.(type) {
+	case *hujson.Object:
+		for i := range t.Members {
+			m := &t.Members[i]
+			name := m.Name.Value.(hujson.Literal).String()
+			p := append(append([]string(nil), path...), name)
+			d.setLoc(p, Located{At: Span{m.Name.StartOffset, m.Value.EndOffset}, Value: Span{m.Value.StartOffset, m.Value.EndOffset}})
+			d.locateJSON(&m.Value, p)
+		}
+	case *hujson.Array:
+		for i := range t.Elements {
+			e := &t.Elements[i]
+			p := append(append([]string(nil), path...), PathIndex(i))
+			s := Span{e.StartOffset, e.EndOffset}
+			d.setLoc(p, Located{At: s, Value: s})
+			d.locateJSON(e, p)
+		}
+	}
+}
