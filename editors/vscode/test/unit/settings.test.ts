@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { needsRestart, resolveSettings, type RawSettings } from '../../src/settings';
+
+const defaults: RawSettings = {
+  path: { defaultValue: '' },
+  args: { defaultValue: [] },
+  trace: { defaultValue: 'off' },
+};
+
+function raw(over: { [K in keyof RawSettings]?: Partial<NonNullable<RawSettings[K]>> }): RawSettings {
+  return {
+    path: { ...defaults.path, ...over.path },
+    args: { ...defaults.args, ...over.args },
+    trace: { ...defaults.trace, ...over.trace },
+  };
+}
+
+describe('resolveSettings', () => {
+  it('uses the defaults', () => {
+    assert.deepEqual(resolveSettings(defaults, true), { path: '', args: [], trace: 'off', warnings: [] });
+  });
+
+  it('lets folder beat workspace beat user settings', () => {
+    const s = resolveSettings(
+      raw({
+        path: { globalValue: '/user/bin', workspaceValue: '/ws/bin', workspaceFolderValue: '/folder/bin' },
+        args: { globalValue: ['--a'], workspaceValue: ['--b'] },
+        trace: { globalValue: 'messages', workspaceValue: 'verbose' },
+      }),
+      true,
+    );
+    assert.deepEqual(s, { path: '/folder/bin', args: ['--b'], trace: 'verbose', warnings: [] });
+  });
+
+  it('ignores workspace values of restricted settings in an untrusted workspace', () => {
+    const s = resolveSettings(
+      raw({
+        path: { globalValue: '/user/bin/cloudwerk-lsp', workspaceValue: './evil' },
+        args: { workspaceFolderValue: ['--evil'] },
+        trace: { workspaceValue: 'verbose' },
+      }),
+      false,
+    );
+    assert.equal(s.path, '/user/bin/cloudwerk-lsp');
+    assert.deepEqual(s.args, []);
+    // trace is not restricted: the workspace may still turn it on.
+    assert.equal(s.trace, 'verbose');
+    assert.deepEqual(s.warnings, [
+      'cloudwerk.server.path from the workspace is ignored because the workspace is not trusted',
+      'cloudwerk.server.args from the workspace is ignored because the workspace is not trusted',
+    ]);
+  });
+
+  it('replaces invalid values by defaults and says so', () => {
+    const s = resolveSettings(
+      raw({ path: { globalValue: 42 }, args: { globalValue: ['ok', 3] }, trace: { globalValue: 'loud' } }),
+      true,
+    );
+    assert.deepEqual({ path: s.path, args: s.args, trace: s.trace }, { path: '', args: [], trace: 'off' });
+    assert.equal(s.warnings.length, 3);
+    assert.match(s.warnings[0], /cloudwerk\.server\.path must be a string, got 42/);
+    assert.match(s.warnings[1], /cloudwerk\.server\.args must be an array of strings, got \["ok",3\]/);
+    assert.match(s.warnings[2], /cloudwerk\.trace\.server must be one of off, messages, verbose, got "loud"/);
+  });
+
+  it('trims the path and tolerates missing inspections', () => {
+    const s = resolveSettings({ path: { globalValue: '  /x  ' }, args: undefined, trace: undefined }, true);
+    assert.deepEqual(s, { path: '/x', args: [], trace: 'off', warnings: [] });
+  });
+});
+
+describe('needsRestart', () => {
+  it('restarts for server settings only', () => {
+    assert.equal(needsRestart((s) => 'cloudwerk.server.path'.startsWith(s)), true);
+    assert.equal(needsRestart((s) => 'cloudwerk.trace.server'.startsWith(s)), false);
+  });
+});
