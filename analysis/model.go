@@ -188,12 +188,15 @@ type Entry struct {
 	Def            *Definition
 }
 
-// Manifest is the set of object entries of one app with its name indexes.
+// Manifest is the set of object entries of one app with its name indexes. It is an
+// immutable snapshot: build it with BuildManifest, update it with With / Without.
+// The indexes are persistent tries (see manifest.go): read them with
+// m.ByObject.Get(name), iterate with m.ByObject.All().
 type Manifest struct {
-	Entries   []*Entry            // sorted by Path
-	ByObject  map[string][]*Entry // object name -> entries (len > 1 is a duplicate)
-	ByClass   map[string][]*Entry
-	ByBinding map[string][]*Entry
+	Entries   []*Entry  // sorted by Path
+	ByObject  NameIndex // object name -> entries (len > 1 is a duplicate)
+	ByClass   NameIndex
+	ByBinding NameIndex
 }
 
 // FileError is a file under objects/ (or a route file) that could not be read.

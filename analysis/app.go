@@ -1,0 +1,196 @@
+// This file defines the load pipeline of one app (config, discovery, parallel
+// extraction through the on-disk cache, manifest, routes, wrangler) and the search
+// for apps below a monorepo root.
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// LoadApp reads the app rooted at root. Definitions come from the on-disk cache
+// when the file is unchanged (see cache.go; CLOUDWERK_LSP_CACHE=off disables it).
+// Only a root that is not a readable folder is an error; files that cannot be
+// read are recorded in App.FileErrors and the rest of the app still loads.
+func LoadApp(root string) (*App, error) {
+	return loadApp(root, cacheDirFromEnv())
+}
+
+// loadApp is LoadApp with an explicit cache folder ("" disables the cache).
+func loadApp(root, cacheDir string) (*App, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("load app: %w", err)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("load app: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("load app: %s is not a folder", abs)
+	}
+
+	cfg := ReadConfig(abs)
+	disc := Discover(cfg)
+	app := &App{Root: abs, Config: cfg, ObjectsDir: disc.ObjectsDir, Nested: disc.Nested}
+	app.FileErrors = append(app.FileErrors, disc.FileErrors...)
+
+	cache := openCache(cacheDir, abs)
+	jobs := make([]loadJob, 0, len(disc.Objects)+len(disc.Routes))
+	for _, p := range disc.Objects {
+		jobs = append(jobs, loadJob{path: p})
+	}
+	for _, p := range disc.Routes {
+		jobs = append(jobs, loadJob{path: p, route: true})
+	}
+	runJobs(jobs, cache)
+
+	var entries []*Entry
+	for i := range jobs {
+		j := &jobs[i]
+		switch {
+		case j.err != nil:
+			app.FileErrors = append(app.FileErrors, FileError{Path: j.path, Err: j.err.Error()})
+		case j.route:
+			if j.rec.RouteFile != nil {
+				app.Routes = append(app.Routes, j.rec.RouteFile)
+			}
+		default:
+			entries = append(entries, NewEntry(j.path, j.rec.Def))
+		}
+	}
+	app.Manifest = BuildManifest(entries)
+	slices.SortFunc(app.FileErrors, func(a, b FileError) int { return strings.Compare(a.Path, b.Path) })
+	app.Wrangler = LoadWrangler(abs)
+
+	if cache != nil {
+		cache.save(jobs)
+	}
+	return app, nil
+}
+
+// loadJob is one file to read; the worker fills rec (or err).
+type loadJob struct {
+	path  string
+	route bool
+	rec   cacheRecord
+	err   error
+}
+
+// runJobs reads and extracts every job on a pool of GOMAXPROCS workers. Each
+// worker writes only its own jobs, so results need no lock.
+func runJobs(jobs []loadJob, cache *fileCache) {
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				jobs[i].rec, jobs[i].err = loadFile(jobs[i].path, jobs[i].route, cache)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// loadFile returns the facts of one file: from the cache when its size, mtime and
+// content hash still match, else by extraction.
+func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return cacheRecord{}, err
+	}
+	if !info.Mode().IsRegular() {
+		return cacheRecord{}, errors.New("not a regular file")
+	}
+	old, haveOld := cache.lookup(path)
+	if haveOld && old.Route == route && cache.trustStat(old, info) {
+		return old, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return cacheRecord{}, err
+	}
+	rec := cacheRecord{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: contentHash(src), Route: route, extracted: true}
+	if haveOld && old.Route == route && old.Hash == rec.Hash {
+		rec.Def, rec.RouteFile, rec.extracted = old.Def, old.RouteFile, false
+		return rec, nil
+	}
+	if route {
+		rec.RouteFile = ExtractRoute(path, src)
+	} else {
+		rec.Def = ExtractDefinition(path, src)
+	}
+	return rec, nil
+}
+
+// FindApps returns the Cloudwerk apps at or below dirs, sorted and without
+// duplicates. A folder that is an app (it has cloudwerk.config.* or app/objects/)
+// stands for itself; otherwise the tree below it is searched, skipping
+// node_modules and dot folders and not descending into an app once found.
+func FindApps(dirs ...string) ([]string, error) {
+	var out []string
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return nil, fmt.Errorf("find apps: %w", err)
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("find apps: %w", err)
+		}
+		if !info.IsDir() {
+			return nil, fmt.Errorf("find apps: %s is not a folder", abs)
+		}
+		err = filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				if path == abs {
+					return err
+				}
+				return nil // an unreadable folder below the root holds no app we can load
+			}
+			if !e.IsDir() {
+				return nil
+			}
+			if path != abs && (e.Name() == "node_modules" || strings.HasPrefix(e.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			if IsAppRoot(path) {
+				out = append(out, path)
+				return filepath.SkipDir
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("find apps: %w", err)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// configFileNames are the names Cloudwerk loads its config from.
+var configFileNames = []string{"cloudwerk.config.ts", "cloudwerk.config.js", "cloudwerk.config.mjs"}
+
+// IsAppRoot reports whether dir is the root of a Cloudwerk app.
+func IsAppRoot(dir string) bool {
+	for _, n := range configFileNames {
+		if info, err := os.Stat(filepath.Join(dir, n)); err == nil && !info.IsDir() {
+			return true
+		}
+	}
+	info, err := os.Stat(filepath.Join(dir, "app", "objects"))
+	return err == nil && info.IsDir()
+}

@@ -1,0 +1,222 @@
+// This file defines the on-disk cache that makes warm runs cheap: one gob file per
+// app holding, per file path, the (size, mtime, content hash) it was read at and
+// the facts extracted from it. A record is reused only when the content hash
+// still matches; the whole file is ignored when the tool version, the model's
+// shape or the executable changes.
+package analysis
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+)
+
+// CacheEnv names the environment variable that moves the cache folder, or turns
+// the cache off with the value "off".
+const CacheEnv = "CLOUDWERK_LSP_CACHE"
+
+// cacheDirFromEnv is the cache folder to use; "" when caching is off or there is
+// no user cache folder.
+func cacheDirFromEnv() string {
+	switch v := os.Getenv(CacheEnv); v {
+	case "off":
+		return ""
+	case "":
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		return filepath.Join(dir, "cloudwerk-lsp")
+	default:
+		return v
+	}
+}
+
+// cacheRecord is what the cache keeps for one file.
+type cacheRecord struct {
+	Size      int64
+	ModTime   int64 // UnixNano
+	Hash      string
+	Route     bool
+	Def       *Definition // object files
+	RouteFile *RouteFile  // route files; nil when the file makes no references
+
+	extracted bool // not stored: set when this run had to extract the file
+}
+
+// cacheFile is the gob-encoded content of one app's cache file.
+type cacheFile struct {
+	Key       string // cacheKey(): tool version, model shape, executable
+	Root      string
+	WrittenAt int64 // UnixNano
+	Records   map[string]cacheRecord
+}
+
+// fileCache is one app's cache as read at the start of a load; read-only while
+// workers consult it.
+type fileCache struct {
+	file      string
+	root      string
+	writtenAt int64
+	records   map[string]cacheRecord
+}
+
+// openCache reads the cache of the app at root from dir. It returns nil when
+// caching is off; a missing, stale or corrupt file gives an empty cache.
+func openCache(dir, root string) *fileCache {
+	if dir == "" {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(root))
+	c := &fileCache{
+		file: filepath.Join(dir, "apps", hex.EncodeToString(sum[:12])+".gob"),
+		root: root,
+	}
+	f, err := os.Open(c.file)
+	if err != nil {
+		return c
+	}
+	defer f.Close()
+	var cf cacheFile
+	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&cf); err != nil {
+		return c
+	}
+	if cf.Key != cacheKey() || cf.Root != root {
+		return c
+	}
+	c.records, c.writtenAt = cf.Records, cf.WrittenAt
+	return c
+}
+
+func (c *fileCache) lookup(path string) (cacheRecord, bool) {
+	if c == nil {
+		return cacheRecord{}, false
+	}
+	r, ok := c.records[path]
+	return r, ok
+}
+
+// trustStat reports whether a record may be reused on (size, mtime) alone,
+// without reading the file. Hash validation alone meets the warm target (see
+// bench_test.go), so this stays off: an edit that keeps size and mtime (a
+// coarse-mtime file system, a tool restoring timestamps) must not be missed.
+func (c *fileCache) trustStat(r cacheRecord, info fs.FileInfo) bool {
+	return false
+}
+
+// save writes the records of this run when anything changed. The write is
+// atomic (temp file + rename in the same folder), so concurrent runs each leave
+// a complete file and readers never see a partial one. Failures are ignored: the
+// cache only ever saves time.
+func (c *fileCache) save(jobs []loadJob) {
+	records := make(map[string]cacheRecord, len(jobs))
+	changed := len(c.records) != len(jobs)
+	for i := range jobs {
+		j := &jobs[i]
+		if j.err != nil {
+			changed = true
+			continue
+		}
+		records[j.path] = j.rec
+		if old, ok := c.records[j.path]; !ok || j.rec.extracted || old.ModTime != j.rec.ModTime || old.Size != j.rec.Size {
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	_ = writeCacheFile(c.file, &cacheFile{Key: cacheKey(), Root: c.root, WrittenAt: time.Now().UnixNano(), Records: records})
+}
+
+func writeCacheFile(path string, cf *cacheFile) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	w := bufio.NewWriterSize(tmp, 1<<16)
+	if err := gob.NewEncoder(w).Encode(cf); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// contentHash is the hex SHA-256 of a file's content (Definition.Hash).
+func contentHash(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:])
+}
+
+// cacheKey identifies everything that makes old records invalid: the tool
+// version, the shape of the cached types (gob would silently drop renamed
+// fields), and the running executable (a rebuilt extractor may extract
+// differently under the same version).
+var cacheKey = sync.OnceValue(func() string {
+	var b strings.Builder
+	b.WriteString(Version)
+	b.WriteByte('|')
+	writeTypeShape(&b, reflect.TypeFor[cacheFile](), map[reflect.Type]bool{})
+	if exe, err := os.Executable(); err == nil {
+		if info, err := os.Stat(exe); err == nil {
+			fmt.Fprintf(&b, "|%d|%d", info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+})
+
+// writeTypeShape writes the exported structure of t (field names and kinds, recursively).
+func writeTypeShape(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		b.WriteString(t.Kind().String() + "(")
+		writeTypeShape(b, t.Elem(), seen)
+		b.WriteByte(')')
+	case reflect.Map:
+		b.WriteString("map(")
+		writeTypeShape(b, t.Key(), seen)
+		b.WriteByte(',')
+		writeTypeShape(b, t.Elem(), seen)
+		b.WriteByte(')')
+	case reflect.Struct:
+		b.WriteString(t.Name())
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		b.WriteByte('{')
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			b.WriteString(f.Name + ":")
+			writeTypeShape(b, f.Type, seen)
+			b.WriteByte(';')
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteString(t.Kind().String())
+	}
+}
