@@ -1,0 +1,185 @@
+// This file defines the route rules UNKNOWN_OBJECT and UNKNOWN_METHOD: references
+// from route files to durable objects that do not exist.
+package diagnostics
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// stubMembers are what every stub offers besides RPC methods.
+var stubMembers = map[string]bool{"fetch": true, "connect": true, "id": true, "name": true}
+
+// RouteFindings checks one route file's references against the app's objects.
+// The runtime maps every name through objectNameToBindingName, so `Counter`,
+// `counter` and a binding spelled in wrangler all resolve alike.
+func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
+	if app == nil || rf == nil {
+		return nil
+	}
+	var out []Diagnostic
+	for _, ref := range rf.Refs {
+		binding := analysis.ObjectNameToBindingName(ref.Object)
+		var entries []*analysis.Entry
+		if app.Manifest != nil {
+			entries = app.Manifest.ByBinding.Get(binding)
+		}
+		if len(entries) == 0 {
+			if ref.Kind == analysis.RefStubMethod || wranglerHasBinding(app, binding) {
+				continue // the object reference itself is reported once; external bindings are fine
+			}
+			d := Diagnostic{
+				Code: UnknownObject, Severity: Error, Path: rf.Path, Range: ref.At,
+				Message: fmt.Sprintf("unknown durable object %q: no file in %s/objects/ gives binding %s", ref.Object, appDirOf(app), binding),
+			}
+			if s := suggestObject(app, ref.Object); s != "" {
+				d.Message += fmt.Sprintf("; did you mean %q?", s)
+				if ref.Kind == analysis.RefObjectProperty {
+					d.Fixes = []Fix{{Title: fmt.Sprintf("Change to '%s'", s), Preferred: true,
+						Edits: []TextEdit{{Path: rf.Path, Range: ref.At, NewText: s}}}}
+				}
+			}
+			out = append(out, d)
+			continue
+		}
+		if ref.Kind != analysis.RefStubMethod || len(entries) != 1 {
+			continue
+		}
+		e := entries[0]
+		known, ok := knownMembers(e)
+		if !ok || known[ref.Method] {
+			continue
+		}
+		d := Diagnostic{
+			Code: UnknownMethod, Severity: Error, Path: rf.Path, Range: ref.At,
+			Message: fmt.Sprintf("durable object %s has no method %q", e.ObjectName, ref.Method),
+			Related: []Related{{Path: e.Path, Range: methodsRange(e), Message: "methods of " + e.ObjectName}},
+		}
+		if s := closest(ref.Method, methodNames(e)); s != "" {
+			d.Message += fmt.Sprintf("; did you mean %q?", s)
+			d.Fixes = []Fix{{Title: fmt.Sprintf("Change to '%s'", s), Preferred: true,
+				Edits: []TextEdit{{Path: rf.Path, Range: ref.At, NewText: s}}}}
+		} else if names := methodNames(e); len(names) > 0 {
+			d.Message += " (methods: " + strings.Join(names, ", ") + ")"
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// knownMembers is every member a stub of e offers, and whether that set is
+// complete (no spread, computed key or non-literal in the config or methods).
+func knownMembers(e *analysis.Entry) (map[string]bool, bool) {
+	d := e.Def
+	if d == nil || d.Export != analysis.ExportDefine || !d.ConfigIsLiteral || configOpen(d) {
+		return nil, false
+	}
+	if f := d.Fields["methods"]; f != nil && (f.Kind != analysis.KindObject || unknownWithin(d, f.Value)) {
+		return nil, false
+	}
+	known := map[string]bool{}
+	for k := range stubMembers {
+		known[k] = true
+	}
+	for _, h := range []string{"alarm", "webSocketMessage", "webSocketClose", "webSocketError"} {
+		if d.Has(h) {
+			known[h] = true // the generated class exposes defined handlers as methods
+		}
+	}
+	for _, m := range d.Methods {
+		if m.ComputedKey {
+			return nil, false
+		}
+		known[m.Name] = true
+	}
+	return known, true
+}
+
+func methodNames(e *analysis.Entry) []string {
+	var names []string
+	for _, m := range e.Def.Methods {
+		names = append(names, m.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func methodsRange(e *analysis.Entry) analysis.Range {
+	if f := e.Def.Fields["methods"]; f != nil {
+		return f.KeyAt
+	}
+	return calleeRange(e.Def)
+}
+
+// suggestObject proposes the closest object, spelled like the reference
+// (class-style `Counter` or object-style `counter`).
+func suggestObject(app *analysis.App, name string) string {
+	if app.Manifest == nil || name == "" {
+		return ""
+	}
+	classStyle := isUpperByte(name[0])
+	var cands []string
+	for _, e := range app.Manifest.Entries {
+		if classStyle {
+			cands = append(cands, e.ClassName)
+		} else {
+			cands = append(cands, e.ObjectName)
+		}
+	}
+	return closest(name, cands)
+}
+
+// closest returns the candidate within a small edit distance of s (ties by
+// order), or "".
+func closest(s string, cands []string) string {
+	best, bestD := "", len(s)/3+2
+	for _, c := range cands {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance (Levenshtein plus
+// adjacent transpositions, so `Cuonter` is one edit from `Counter`).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+func appDirOf(app *analysis.App) string {
+	if app.Config.AppDir == "" {
+		return "app"
+	}
+	return app.Config.AppDir
+}
+
+// wranglerHasBinding reports a durable-object binding declared in the wrangler
+// config (e.g. one with script_name pointing at another worker): a route may use
+// it even though no object file defines it.
+func wranglerHasBinding(app *analysis.App, binding string) bool {
+	return false
+}
