@@ -1,18 +1,286 @@
-// This file defines tree-sitter extraction of object definitions (placeholder signatures; owner: extraction).
+// This file defines the extraction of an object file's definition (SPEC §4):
+// entry points, input screening, and the defineDurableObject call and its
+// config object. Methods and parameters are in extract_methods.go.
 package analysis
 
-// ExtractDefinition parses one object file and returns its compact summary.
-// The language follows the extension (.tsx/.jsx use the TSX grammar).
-func ExtractDefinition(path string, src []byte) *Definition {
-	return &Definition{Path: path, Fields: map[string]*Field{}}
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"unicode/utf8"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// MaxSourceSize is the largest file the extractors parse. Object and route files
+// are small; anything bigger is generated or a mistake and is reported instead.
+const MaxSourceSize = 4 << 20
+
+const (
+	durableObjectModule = "@cloudwerk/durable-object"
+	defineFuncName      = "defineDurableObject"
+)
+
+// ConfigKeys are the defineDurableObject config keys the extractor records.
+var ConfigKeys = map[string]bool{
+	"name": true, "sqlite": true, "schema": true, "init": true, "methods": true,
+	"fetch": true, "alarm": true, "webSocketMessage": true, "webSocketClose": true, "webSocketError": true,
 }
 
-// ExtractRoute returns the references a non-object file makes to durable
-// objects, or nil when it does not import the bindings module.
-func ExtractRoute(path string, src []byte) *RouteFile { return nil }
+// ExtractDefinition parses one object file and returns its compact summary.
+// The language follows the extension (.tsx/.jsx use the TSX grammar). It never
+// panics on bad input: binary, non-UTF-8 or oversized files come back with
+// Skipped set.
+func ExtractDefinition(path string, src []byte) *Definition {
+	def := &Definition{Path: path, Hash: hashSource(src), Fields: map[string]*Field{}}
+	if why := screenSource(src); why != "" {
+		def.Skipped = why
+		return def
+	}
+	g := grammarFor(LangForPath(path))
+	tree := g.parse(src, nil)
+	if tree == nil {
+		def.Skipped = "the parser gave up on this file"
+		return def
+	}
+	defer tree.Close()
+	fillDefinition(def, g, src, tree)
+	return def
+}
 
-// ReadConfig statically reads cloudwerk.config.{ts,js,mjs} under root
-// (defaults when there is none).
-func ReadConfig(root string) Config {
-	return Config{Root: root, AppDir: "app", Extensions: []string{".ts", ".tsx"}}
+func hashSource(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:])
+}
+
+// screenSource says why src must not be parsed, or "" when it may.
+func screenSource(src []byte) string {
+	if len(src) > MaxSourceSize {
+		return fmt.Sprintf("file is too large to analyse (%d bytes; the limit is %d)", len(src), MaxSourceSize)
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		return fmt.Sprintf("binary file (NUL byte at offset %d)", i)
+	}
+	if !utf8.Valid(src) {
+		bad := 0
+		for bad < len(src) {
+			r, size := utf8.DecodeRune(src[bad:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			bad += size
+		}
+		p := NewLineIndex(src).Pos(bad)
+		return fmt.Sprintf("file is not valid UTF-8 (first invalid byte at line %d, byte offset %d)", p.Line+1, bad)
+	}
+	return ""
+}
+
+// fillDefinition extracts everything from an open tree into def. It is the one
+// code path behind ExtractDefinition and Document.Definition.
+func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) {
+	s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+	root := tree.RootNode()
+	def.ParseErrors = s.collectParseErrors(root)
+	top := s.scanTopLevel(root)
+	def.ExportedTypes = top.exportedTypes
+
+	if top.defaultStmt == nil {
+		def.Export = ExportNone
+		def.ExportAt = s.firstLineRange()
+		return
+	}
+	def.ExportAt = s.rng(top.defaultStmt)
+	def.Export = ExportOther
+	if top.defaultDecl || top.defaultValue == nil {
+		return
+	}
+	call := s.resolveLocal(top.defaultValue, top)
+	if call == nil || call.Kind() != "call_expression" {
+		return
+	}
+	callee, ok := s.defineCallee(call.ChildByFieldId(g.fFunction), top)
+	if !ok {
+		return
+	}
+	def.Export = ExportDefine
+	def.Callee = callee
+	def.CallAt = s.rng(call)
+	if targs := call.ChildByFieldId(g.fTypeArguments); targs != nil {
+		if first := s.firstNamed(targs); first != nil {
+			def.StateType = s.text(first)
+			def.StateTypeAt = s.rng(first)
+		}
+	}
+	args := call.ChildByFieldId(g.fArguments)
+	var arg *sitter.Node
+	if args != nil {
+		arg = s.firstNamed(args)
+	}
+	if arg == nil {
+		if args != nil {
+			def.ConfigAt = s.rng(args)
+		} else {
+			def.ConfigAt = def.CallAt
+		}
+		return
+	}
+	def.ConfigAt = s.rng(arg)
+	obj := s.resolveLocal(arg, top)
+	if obj == nil || obj.Kind() != "object" {
+		reason := "defineDurableObject config is not an object literal"
+		if arg.Kind() == "spread_element" {
+			reason = "spread argument to defineDurableObject"
+		}
+		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(arg), Reason: reason})
+		return
+	}
+	def.ConfigIsLiteral = true
+	s.extractConfig(def, obj, top)
+}
+
+// defineCallee reports whether fn is defineDurableObject (directly, through an
+// aliased named import, or through a namespace import) and returns its text.
+// The bare name counts unless it is imported from some other module, so a
+// missing import does not hide the definition.
+func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (string, bool) {
+	fn = s.unwrap(fn)
+	if fn == nil {
+		return "", false
+	}
+	switch fn.Kind() {
+	case "identifier":
+		name := s.text(fn)
+		if imp, ok := top.imports[name]; ok {
+			return name, imp.module == durableObjectModule && imp.imported == defineFuncName
+		}
+		return name, name == defineFuncName
+	case "member_expression":
+		obj := s.unwrap(fn.ChildByFieldId(s.g.fObject))
+		prop := fn.ChildByFieldId(s.g.fProperty)
+		if obj == nil || prop == nil || obj.Kind() != "identifier" || s.text(prop) != defineFuncName {
+			return "", false
+		}
+		imp, ok := top.imports[s.text(obj)]
+		return s.text(fn), ok && imp.module == durableObjectModule && imp.imported == "*"
+	}
+	return "", false
+}
+
+// firstLineRange spans the first line (where file-level findings go).
+func (s *syntax) firstLineRange() Range {
+	end := len(s.src)
+	if i := bytes.IndexAny(s.src, "\r\n"); i >= 0 {
+		end = i
+	}
+	return s.idx.Range(0, end)
+}
+
+// propertyKey is a config or methods key as written.
+type propertyKey struct {
+	name     string
+	node     *sitter.Node
+	computed bool // [expr]
+	quoted   bool // 'name'
+}
+
+func (s *syntax) keyOf(n *sitter.Node) propertyKey {
+	if n == nil {
+		return propertyKey{}
+	}
+	k := propertyKey{node: n, name: s.text(n)}
+	switch n.Kind() {
+	case "string":
+		k.name, k.quoted = s.stringValue(n), true
+	case "computed_property_name":
+		k.computed = true
+		if inner := s.firstNamed(n); inner != nil {
+			k.name = s.text(inner)
+		}
+	}
+	return k
+}
+
+// extractConfig records the recognised keys of the config object and then the
+// entries of `methods`.
+func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel) {
+	var methodsValue *sitter.Node
+	for _, prop := range s.namedChildren(obj) {
+		var key propertyKey
+		var value *sitter.Node
+		field := &Field{At: s.rng(prop)}
+		switch prop.Kind() {
+		case "pair":
+			key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
+			value = prop.ChildByFieldId(s.g.fValue)
+		case "method_definition":
+			key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+			value = prop
+		case "shorthand_property_identifier":
+			key = propertyKey{name: s.text(prop), node: prop}
+			value = prop
+		case "spread_element":
+			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in defineDurableObject config"})
+			continue
+		default:
+			continue // ERROR nodes and the like: already in ParseErrors
+		}
+		if key.node == nil {
+			continue
+		}
+		if key.computed {
+			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "computed key in defineDurableObject config"})
+			continue
+		}
+		if !ConfigKeys[key.name] {
+			continue
+		}
+		field.Key = key.name
+		field.KeyAt = s.rng(key.node)
+		if value == nil {
+			continue
+		}
+		field.Value = s.rng(value)
+		if prop.Kind() == "method_definition" {
+			field.Kind = KindFunction
+			if s.isAccessor(prop) {
+				field.Kind = KindUnknown
+			}
+		} else {
+			field.Kind, field.Str, field.Bool = s.classify(value)
+			if field.Kind == KindUnknown {
+				s.refineUnknownField(def, field, value, top)
+			}
+		}
+		def.Fields[key.name] = field // a repeated key overrides, as in JavaScript
+		if key.name == "methods" {
+			methodsValue = nil
+			if prop.Kind() == "pair" {
+				methodsValue = value
+			}
+		}
+	}
+	if m, ok := def.Fields["methods"]; ok && m.Kind == KindObject && methodsValue != nil {
+		s.extractMethods(def, s.resolveLocal(methodsValue, top), top)
+	}
+}
+
+// refineUnknownField resolves a non-literal config value through top-level
+// declarations (a named function, a const literal) and records what stays unknown.
+func (s *syntax) refineUnknownField(def *Definition, field *Field, value *sitter.Node, top *topLevel) {
+	if s.resolveFunction(value, top) != nil {
+		field.Kind = KindFunction
+		return
+	}
+	if resolved := s.resolveLocal(value, top); resolved != nil && resolved != s.unwrap(value) {
+		if k, str, b := s.classify(resolved); k != KindUnknown {
+			field.Kind, field.Str, field.Bool = k, str, b
+			return
+		}
+	}
+	if field.Key == "schema" {
+		return // a schema is always an expression (z.object(...)); nothing to check statically
+	}
+	def.Unknowns = append(def.Unknowns, Unknown{At: field.Value, Reason: fmt.Sprintf("the value of %s is not statically known", field.Key)})
 }

@@ -1,0 +1,265 @@
+package analysis
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden summaries in testdata/extract")
+
+// TestExtractGolden runs every testdata/extract/*.txtar: each archive holds input
+// files and a final "summary" file with the expected extraction, printed by
+// summarize. Object files (under objects/) get ExtractDefinition, every source
+// file gets ExtractRoute, and a cloudwerk.config.* is read with ReadConfig.
+func TestExtractGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := summarizeArchive(t, ar)
+			wantIdx := -1
+			for i, f := range ar.Files {
+				if f.Name == "summary" {
+					wantIdx = i
+				}
+			}
+			if *update {
+				if wantIdx < 0 {
+					ar.Files = append(ar.Files, txtar.File{Name: "summary"})
+					wantIdx = len(ar.Files) - 1
+				}
+				ar.Files[wantIdx].Data = []byte(got)
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if wantIdx < 0 {
+				t.Fatalf("%s has no summary section; run with -update", file)
+			}
+			if want := string(ar.Files[wantIdx].Data); got != want {
+				t.Errorf("summary mismatch for %s (run with -update to accept)\n--- got\n%s\n--- want\n%s", file, got, want)
+			}
+		})
+	}
+}
+
+func summarizeArchive(t *testing.T, ar *txtar.Archive) string {
+	t.Helper()
+	var b strings.Builder
+	root := t.TempDir()
+	hasConfig := false
+	for _, f := range ar.Files {
+		if f.Name == "summary" {
+			continue
+		}
+		p := filepath.Join(root, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(filepath.Base(f.Name), "cloudwerk.config.") {
+			hasConfig = true
+			continue
+		}
+		fmt.Fprintf(&b, "== %s\n", f.Name)
+		if strings.Contains(f.Name, "objects/") {
+			def := ExtractDefinition(f.Name, f.Data)
+			checkRanges(t, f.Name, f.Data, def, nil)
+			b.WriteString(summarizeDefinition(def, f.Data))
+		}
+		rf := ExtractRoute(f.Name, f.Data)
+		checkRanges(t, f.Name, f.Data, nil, rf)
+		b.WriteString(summarizeRoute(rf, f.Data))
+	}
+	if hasConfig {
+		cfg := ReadConfig(root)
+		var src []byte
+		if cfg.File != "" {
+			src, _ = os.ReadFile(cfg.File)
+		}
+		fmt.Fprintf(&b, "== config %s\n", filepath.Base(cfg.File))
+		fmt.Fprintf(&b, "appDir %q\nextensions %q\n", cfg.AppDir, cfg.Extensions)
+		for _, is := range cfg.Issues {
+			fmt.Fprintf(&b, "issue %s %q: %s\n", fmtRange(is.At), snippet(src, is.At), is.Message)
+		}
+	}
+	return b.String()
+}
+
+func fmtPos(p Pos) string     { return fmt.Sprintf("%d:%d", p.Line, p.Col16) }
+func fmtRange(r Range) string { return "[" + fmtPos(r.Start) + "-" + fmtPos(r.End) + "]" }
+
+// snippet is the source text a range covers, shortened to keep goldens readable.
+func snippet(src []byte, r Range) string {
+	if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
+		return "<bad range>"
+	}
+	s := string(src[r.Start.Offset:r.End.Offset])
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 40 {
+		s = s[:18] + "…" + s[len(s)-18:]
+	}
+	return s
+}
+
+var exportNames = map[ExportKind]string{ExportNone: "none", ExportDefine: "define", ExportOther: "other"}
+var kindNames = map[ValueKind]string{KindUnknown: "unknown", KindString: "string", KindBool: "bool", KindNumber: "number",
+	KindFunction: "function", KindObject: "object", KindOther: "other"}
+var formNames = map[MethodForm]string{FormMethod: "method", FormArrow: "arrow", FormFunction: "function",
+	FormShorthand: "shorthand", FormOther: "other"}
+var refNames = map[RouteRefKind]string{RefObjectProperty: "object", RefGetCall: "get", RefStubMethod: "stub-method"}
+
+func summarizeDefinition(d *Definition, src []byte) string {
+	var b strings.Builder
+	if d.Skipped != "" {
+		fmt.Fprintf(&b, "skipped: %s\n", d.Skipped)
+		return b.String()
+	}
+	for _, e := range d.ParseErrors {
+		fmt.Fprintf(&b, "parse error %s %q\n", fmtRange(e), snippet(src, e))
+	}
+	fmt.Fprintf(&b, "export %s %s %q\n", exportNames[d.Export], fmtRange(d.ExportAt), snippet(src, d.ExportAt))
+	if d.Export == ExportDefine {
+		fmt.Fprintf(&b, "callee %s call %s\n", d.Callee, fmtRange(d.CallAt))
+		if d.StateType != "" {
+			fmt.Fprintf(&b, "state %q %s\n", d.StateType, fmtRange(d.StateTypeAt))
+		}
+		fmt.Fprintf(&b, "config literal=%v %s %q\n", d.ConfigIsLiteral, fmtRange(d.ConfigAt), snippet(src, d.ConfigAt))
+	}
+	keys := make([]string, 0, len(d.Fields))
+	for k := range d.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f := d.Fields[k]
+		fmt.Fprintf(&b, "field %s kind=%s key=%s %q value=%s %q at=%s", f.Key, kindNames[f.Kind],
+			fmtRange(f.KeyAt), snippet(src, f.KeyAt), fmtRange(f.Value), snippet(src, f.Value), fmtRange(f.At))
+		switch f.Kind {
+		case KindString:
+			fmt.Fprintf(&b, " str=%q", f.Str)
+		case KindBool:
+			fmt.Fprintf(&b, " bool=%v", f.Bool)
+		}
+		b.WriteString("\n")
+	}
+	for _, m := range d.Methods {
+		fmt.Fprintf(&b, "method %q form=%s kind=%s async=%v name=%s %q at=%s", m.Name, formNames[m.Form], kindNames[m.Kind],
+			m.Async, fmtRange(m.NameAt), snippet(src, m.NameAt), fmtRange(m.At))
+		if m.ComputedKey {
+			b.WriteString(" computed")
+		}
+		if m.StringKey {
+			b.WriteString(" quoted")
+		}
+		if m.ReturnType != "" {
+			fmt.Fprintf(&b, " returns=%q", m.ReturnType)
+		}
+		b.WriteString("\n")
+		for _, p := range m.Params {
+			fmt.Fprintf(&b, "  param %q", p.Name)
+			if p.Type != "" {
+				fmt.Fprintf(&b, " type=%q", p.Type)
+			}
+			if p.Optional {
+				b.WriteString(" optional")
+			}
+			if p.Rest {
+				b.WriteString(" rest")
+			}
+			if p.Default != "" {
+				fmt.Fprintf(&b, " default=%q (%s)", p.Default, kindNames[p.DefaultKin])
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, u := range d.Unknowns {
+		fmt.Fprintf(&b, "unknown %s %q: %s\n", fmtRange(u.At), snippet(src, u.At), u.Reason)
+	}
+	if len(d.ExportedTypes) > 0 {
+		fmt.Fprintf(&b, "exported types %v\n", d.ExportedTypes)
+	}
+	return b.String()
+}
+
+func summarizeRoute(rf *RouteFile, src []byte) string {
+	if rf == nil {
+		return "route: none\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "route: %d refs\n", len(rf.Refs))
+	for _, r := range rf.Refs {
+		fmt.Fprintf(&b, "ref %s object=%q", refNames[r.Kind], r.Object)
+		if r.Method != "" {
+			fmt.Fprintf(&b, " method=%q", r.Method)
+		}
+		fmt.Fprintf(&b, " %s %q\n", fmtRange(r.At), snippet(src, r.At))
+	}
+	return b.String()
+}
+
+// checkRanges asserts every range lies inside the file and that its Line/Col16
+// agree with a fresh line index (so goldens cannot hide a wrong conversion).
+func checkRanges(t *testing.T, name string, src []byte, d *Definition, rf *RouteFile) {
+	t.Helper()
+	for _, r := range collectRanges(d, rf) {
+		if err := validRange(src, r); err != "" {
+			t.Errorf("%s: %s", name, err)
+		}
+	}
+}
+
+func collectRanges(d *Definition, rf *RouteFile) []Range {
+	var rs []Range
+	if d != nil {
+		rs = append(rs, d.ParseErrors...)
+		rs = append(rs, d.ExportAt, d.CallAt, d.StateTypeAt, d.ConfigAt)
+		for _, f := range d.Fields {
+			rs = append(rs, f.KeyAt, f.At, f.Value)
+		}
+		for _, m := range d.Methods {
+			rs = append(rs, m.NameAt, m.At)
+		}
+		for _, u := range d.Unknowns {
+			rs = append(rs, u.At)
+		}
+	}
+	if rf != nil {
+		for _, r := range rf.Refs {
+			rs = append(rs, r.At)
+		}
+	}
+	return rs
+}
+
+func validRange(src []byte, r Range) string {
+	if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
+		return fmt.Sprintf("range %+v outside the file (len %d)", r, len(src))
+	}
+	idx := NewLineIndex(src)
+	for _, p := range []Pos{r.Start, r.End} {
+		if want := idx.Pos(p.Offset); want != p {
+			return fmt.Sprintf("pos %+v does not match the line index (%+v)", p, want)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,181 @@
+// This file defines the extraction of the `methods` object: every entry form,
+// its parameters, return annotation and async-ness.
+package analysis
+
+import (
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// extractMethods records each entry of the `methods` object literal in source order.
+func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel) {
+	if obj == nil || obj.Kind() != "object" {
+		return
+	}
+	for _, prop := range s.namedChildren(obj) {
+		var m Method
+		var key propertyKey
+		switch prop.Kind() {
+		case "method_definition":
+			key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+			m.Form, m.Kind = FormMethod, KindFunction
+			if s.isAccessor(prop) {
+				// get m() {} defines a property whose value is whatever the getter returns.
+				m.Form, m.Kind = FormOther, KindUnknown
+			} else {
+				s.fillSignature(&m, prop)
+			}
+		case "pair":
+			key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
+			value := s.unwrap(prop.ChildByFieldId(s.g.fValue))
+			if value == nil {
+				continue
+			}
+			switch value.Kind() {
+			case "arrow_function":
+				m.Form, m.Kind = FormArrow, KindFunction
+				s.fillSignature(&m, value)
+			case "function_expression", "function", "generator_function":
+				m.Form, m.Kind = FormFunction, KindFunction
+				s.fillSignature(&m, value)
+			default:
+				m.Form = FormOther
+				m.Kind, _, _ = s.classify(value)
+				if fn := s.resolveFunction(value, top); fn != nil {
+					m.Kind = KindFunction
+					s.fillSignature(&m, fn)
+				} else if m.Kind == KindUnknown {
+					def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(value), Reason: "the value of method " + s.keyOf(prop.ChildByFieldId(s.g.fKey)).name + " is not statically known"})
+				}
+			}
+		case "shorthand_property_identifier":
+			key = propertyKey{name: s.text(prop), node: prop}
+			m.Form, m.Kind = FormShorthand, KindUnknown
+			if fn := s.resolveFunction(prop, top); fn != nil {
+				// The value is a function declared in this file: its signature is known.
+				m.Kind = KindFunction
+				s.fillSignature(&m, fn)
+			} else {
+				def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "the value of method " + key.name + " is not statically known"})
+			}
+		case "spread_element":
+			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in methods"})
+			continue
+		default:
+			continue
+		}
+		if key.node == nil {
+			continue
+		}
+		m.Name = key.name
+		m.NameAt = s.rng(key.node)
+		m.At = s.rng(prop)
+		m.ComputedKey = key.computed
+		m.StringKey = key.quoted
+		if key.computed {
+			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(key.node), Reason: "computed method name"})
+		}
+		def.Methods = append(def.Methods, m)
+	}
+}
+
+// isAccessor reports a `get x()` / `set x()` method definition.
+func (s *syntax) isAccessor(n *sitter.Node) bool {
+	for i := uint(0); i < n.ChildCount(); i++ {
+		c := n.Child(i)
+		if c == nil {
+			continue
+		}
+		if c.IsNamed() {
+			// Modifiers come before the name; the first named child that is not a
+			// modifier is the name.
+			switch c.Kind() {
+			case "accessibility_modifier", "override_modifier", "decorator", "comment":
+				continue
+			}
+			return false
+		}
+		if k := c.Kind(); k == "get" || k == "set" {
+			return true
+		}
+	}
+	return false
+}
+
+// fillSignature copies async-ness, parameters and return annotation of a
+// function-like node (method definition, arrow, function expression or declaration).
+func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
+	for i := uint(0); i < fn.ChildCount(); i++ {
+		c := fn.Child(i)
+		if c == nil {
+			continue
+		}
+		if !c.IsNamed() && c.Kind() == "async" {
+			m.Async = true
+			break
+		}
+		if c.IsNamed() && c.Kind() != "accessibility_modifier" && c.Kind() != "override_modifier" &&
+			c.Kind() != "decorator" && c.Kind() != "comment" {
+			break // past the modifiers: async would have come first
+		}
+	}
+	if rt := fn.ChildByFieldId(s.g.fReturnType); rt != nil {
+		m.ReturnType = s.annotationText(rt)
+	}
+	if p := fn.ChildByFieldId(s.g.fParameter); p != nil {
+		// x => ...: a single identifier without parentheses.
+		m.Params = []Param{{Name: s.text(p)}}
+		return
+	}
+	params := fn.ChildByFieldId(s.g.fParameters)
+	if params == nil {
+		return
+	}
+	m.Params = []Param{}
+	for _, p := range s.namedChildren(params) {
+		var param Param
+		switch p.Kind() {
+		case "required_parameter":
+		case "optional_parameter":
+			param.Optional = true
+		default:
+			continue
+		}
+		pattern := p.ChildByFieldId(s.g.fPattern)
+		if pattern == nil {
+			pattern = p.ChildByFieldId(s.g.fName)
+		}
+		if pattern == nil {
+			continue
+		}
+		if pattern.Kind() == "this" {
+			continue // a TypeScript `this` parameter is a type, not an argument
+		}
+		if pattern.Kind() == "rest_pattern" {
+			param.Rest = true
+			if inner := s.firstNamed(pattern); inner != nil {
+				pattern = inner
+			}
+		}
+		param.Name = s.text(pattern)
+		if t := p.ChildByFieldId(s.g.fType); t != nil {
+			param.Type = s.annotationText(t)
+		}
+		if v := p.ChildByFieldId(s.g.fValue); v != nil {
+			param.Default = s.text(v)
+			param.DefaultKin, _, _ = s.classify(v)
+		}
+		m.Params = append(m.Params, param)
+	}
+}
+
+// annotationText is a type annotation's text without its leading colon.
+func (s *syntax) annotationText(n *sitter.Node) string {
+	if n.Kind() == "type_annotation" {
+		if t := s.firstNamed(n); t != nil {
+			return s.text(t)
+		}
+	}
+	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s.text(n)), ":"))
+}

@@ -1,0 +1,231 @@
+// This file defines the scan of a module's top-level statements: imports,
+// top-level bindings, the default export and exported type names. Only direct
+// children of the program are visited, so it never recurses.
+package analysis
+
+import (
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// importBinding is what one local name was imported as.
+type importBinding struct {
+	module   string
+	imported string // the exported name; "*" for a namespace import, "default" for a default import
+}
+
+// topLevel is what a module declares at its top level.
+type topLevel struct {
+	imports map[string]importBinding // local name -> import
+	values  map[string]*sitter.Node  // const/let/var name -> initialiser (last wins)
+	funcs   map[string]*sitter.Node  // function declarations by name
+	types   map[string]bool          // interface/type/class/enum names declared here
+
+	defaultStmt  *sitter.Node // the statement that makes the default export
+	defaultValue *sitter.Node // the exported expression (nil for `export default function/class`)
+	defaultDecl  bool         // the default export is a function/class declaration
+
+	exportedTypes []string
+}
+
+func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
+	t := &topLevel{
+		imports: map[string]importBinding{},
+		values:  map[string]*sitter.Node{},
+		funcs:   map[string]*sitter.Node{},
+		types:   map[string]bool{},
+	}
+	var exportedNames []string // names exported by `export { A, B }`, resolved to types at the end
+	seenType := map[string]bool{}
+	addType := func(name string) {
+		if name != "" && !seenType[name] {
+			seenType[name] = true
+			t.exportedTypes = append(t.exportedTypes, name)
+		}
+	}
+	for _, stmt := range s.namedChildren(root) {
+		switch stmt.Kind() {
+		case "import_statement":
+			s.scanImport(stmt, t)
+		case "lexical_declaration", "variable_declaration":
+			s.scanDeclaration(stmt, t)
+		case "function_declaration", "generator_function_declaration":
+			if name := stmt.ChildByFieldId(s.g.fName); name != nil {
+				t.funcs[s.text(name)] = stmt
+			}
+		case "interface_declaration", "type_alias_declaration", "class_declaration",
+			"abstract_class_declaration", "enum_declaration":
+			if name := stmt.ChildByFieldId(s.g.fName); name != nil {
+				t.types[s.text(name)] = true
+			}
+		case "export_statement":
+			exportedNames = append(exportedNames, s.scanExport(stmt, t, addType)...)
+		}
+	}
+	for _, name := range exportedNames {
+		if t.types[name] {
+			addType(name)
+		}
+	}
+	return t
+}
+
+func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
+	src := stmt.ChildByFieldId(s.g.fSource)
+	if src == nil || src.Kind() != "string" {
+		return
+	}
+	module := s.stringValue(src)
+	for _, part := range s.namedChildren(stmt) {
+		if part.Kind() != "import_clause" {
+			continue
+		}
+		for _, c := range s.namedChildren(part) {
+			switch c.Kind() {
+			case "identifier":
+				t.imports[s.text(c)] = importBinding{module: module, imported: "default"}
+			case "namespace_import":
+				if id := s.firstNamed(c); id != nil {
+					t.imports[s.text(id)] = importBinding{module: module, imported: "*"}
+				}
+			case "named_imports":
+				for _, spec := range s.namedChildren(c) {
+					if spec.Kind() != "import_specifier" {
+						continue
+					}
+					nameNode := spec.ChildByFieldId(s.g.fName)
+					if nameNode == nil {
+						continue
+					}
+					imported := s.text(nameNode)
+					if nameNode.Kind() == "string" {
+						imported = s.stringValue(nameNode)
+					}
+					local := imported
+					if alias := spec.ChildByFieldId(s.g.fAlias); alias != nil {
+						local = s.text(alias)
+					}
+					t.imports[local] = importBinding{module: module, imported: imported}
+				}
+			}
+		}
+	}
+}
+
+func (s *syntax) scanDeclaration(stmt *sitter.Node, t *topLevel) {
+	for _, d := range s.namedChildren(stmt) {
+		if d.Kind() != "variable_declarator" {
+			continue
+		}
+		name := d.ChildByFieldId(s.g.fName)
+		if name == nil || name.Kind() != "identifier" {
+			continue
+		}
+		t.values[s.text(name)] = d.ChildByFieldId(s.g.fValue) // nil when uninitialised
+	}
+}
+
+// scanExport records one export statement; it returns names exported through
+// an export clause (`export { A }`), which may be types.
+func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)) []string {
+	isDefault := false
+	for i := uint(0); i < stmt.ChildCount(); i++ {
+		if c := stmt.Child(i); c != nil && !c.IsNamed() && c.Kind() == "default" {
+			isDefault = true
+			break
+		}
+	}
+	if decl := stmt.ChildByFieldId(s.g.fDeclaration); decl != nil {
+		name := decl.ChildByFieldId(s.g.fName)
+		switch decl.Kind() {
+		case "interface_declaration", "type_alias_declaration", "class_declaration",
+			"abstract_class_declaration", "enum_declaration":
+			if name != nil {
+				t.types[s.text(name)] = true
+				addType(s.text(name))
+			}
+		case "lexical_declaration", "variable_declaration":
+			s.scanDeclaration(decl, t)
+		case "function_declaration", "generator_function_declaration":
+			if name != nil {
+				t.funcs[s.text(name)] = decl
+			}
+		}
+		if isDefault {
+			t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, nil, true
+		}
+		return nil
+	}
+	if isDefault {
+		t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, stmt.ChildByFieldId(s.g.fValue), false
+		if t.defaultValue == nil {
+			// `export default class {}` / `export default function () {}` parse as
+			// expressions without the value field in some grammar versions.
+			for _, c := range s.namedChildren(stmt) {
+				if c.Kind() != "decorator" {
+					t.defaultValue = c
+				}
+			}
+		}
+		return nil
+	}
+	var names []string
+	for _, c := range s.namedChildren(stmt) {
+		if c.Kind() != "export_clause" {
+			continue
+		}
+		fromModule := stmt.ChildByFieldId(s.g.fSource) != nil
+		for _, spec := range s.namedChildren(c) {
+			if spec.Kind() != "export_specifier" {
+				continue
+			}
+			name := spec.ChildByFieldId(s.g.fName)
+			if name == nil {
+				continue
+			}
+			alias := spec.ChildByFieldId(s.g.fAlias)
+			if alias != nil && s.text(alias) == "default" && !fromModule {
+				// export { x as default }
+				t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, name, false
+				continue
+			}
+			if !fromModule {
+				names = append(names, s.text(name))
+			}
+		}
+	}
+	return names
+}
+
+// resolveLocal follows an identifier to the initialiser of a top-level const
+// (a few hops: `const a = b; const b = ...`). Anything else is returned as is.
+func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
+	for i := 0; i < 4; i++ {
+		n = s.unwrap(n)
+		if n == nil || n.Kind() != "identifier" {
+			return n
+		}
+		v, ok := t.values[s.text(n)]
+		if !ok || v == nil {
+			return n
+		}
+		n = v
+	}
+	return s.unwrap(n)
+}
+
+// resolveFunction returns the function an identifier names at top level
+// (a function declaration or a const initialised with a function), or nil.
+func (s *syntax) resolveFunction(n *sitter.Node, t *topLevel) *sitter.Node {
+	n = s.unwrap(n)
+	if n == nil || n.Kind() != "identifier" {
+		return nil
+	}
+	if f, ok := t.funcs[s.text(n)]; ok {
+		return f
+	}
+	v := s.resolveLocal(n, t)
+	if v != nil && isFunctionKind(v.Kind()) {
+		return v
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+// This file defines the tree-sitter grammars, the C allocator switch and the
+// per-grammar parser pools every extraction goes through.
+package analysis
+
+/*
+#include <stddef.h>
+
+// Declared here rather than through tree_sitter/api.h so this package needs no
+// include path into the module cache; the symbol comes from go-tree-sitter's C objects.
+extern void ts_set_allocator(
+	void *(*new_malloc)(size_t),
+	void *(*new_calloc)(size_t, size_t),
+	void *(*new_realloc)(void *, size_t),
+	void (*new_free)(void *));
+
+static void cw_use_c_malloc(void) { ts_set_allocator(NULL, NULL, NULL, NULL); }
+*/
+import "C"
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	typescript "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
+)
+
+// go-tree-sitter's init installs allocator callbacks that call back into Go for
+// every C allocation (≈25% of parse time). Its default callbacks end in C.malloc
+// and C.free, so memory allocated before this switch (none: no parser exists
+// before package init finishes) and after it comes from the same heap and may be
+// freed by either side. Package initialisation order guarantees go-tree-sitter's
+// init has already run when this one does, so ours wins.
+func init() { C.cw_use_c_malloc() }
+
+// grammar is one tree-sitter language with the field ids the extractor asks for,
+// looked up once (ChildByFieldName allocates a C string on every call).
+type grammar struct {
+	lang *sitter.Language
+	pool sync.Pool // *sitter.Parser, one per goroutine at a time
+
+	fArguments, fFunction, fTypeArguments, fName, fValue, fKey, fParameters,
+	fParameter, fReturnType, fPattern, fType, fBody, fObject, fProperty,
+	fIndex, fSource, fDeclaration, fAlias, fKind, fArgument, fOperator uint16
+}
+
+func newGrammar(ptr func() *sitter.Language) *grammar {
+	l := ptr()
+	g := &grammar{lang: l}
+	id := func(name string) uint16 { return l.FieldIdForName(name) }
+	g.fArguments, g.fFunction, g.fTypeArguments = id("arguments"), id("function"), id("type_arguments")
+	g.fName, g.fValue, g.fKey = id("name"), id("value"), id("key")
+	g.fParameters, g.fParameter, g.fReturnType = id("parameters"), id("parameter"), id("return_type")
+	g.fPattern, g.fType, g.fBody = id("pattern"), id("type"), id("body")
+	g.fObject, g.fProperty, g.fIndex = id("object"), id("property"), id("index")
+	g.fSource, g.fDeclaration, g.fAlias, g.fKind = id("source"), id("declaration"), id("alias"), id("kind")
+	g.fArgument, g.fOperator = id("argument"), id("operator")
+	g.pool.New = func() any {
+		p := sitter.NewParser()
+		if err := p.SetLanguage(l); err != nil {
+			// Only an ABI mismatch between the pinned modules gets here.
+			panic("analysis: tree-sitter grammar: " + err.Error())
+		}
+		return p
+	}
+	return g
+}
+
+var (
+	grammarsOnce sync.Once
+	grammarTS    *grammar
+	grammarTSX   *grammar
+)
+
+func grammarFor(lang Lang) *grammar {
+	grammarsOnce.Do(func() {
+		grammarTS = newGrammar(func() *sitter.Language { return sitter.NewLanguage(typescript.LanguageTypescript()) })
+		grammarTSX = newGrammar(func() *sitter.Language { return sitter.NewLanguage(typescript.LanguageTSX()) })
+	})
+	if lang == LangTSX {
+		return grammarTSX
+	}
+	return grammarTS
+}
+
+// LangForPath picks the grammar from the extension: TSX for .tsx/.jsx, else TypeScript.
+func LangForPath(path string) Lang {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".tsx", ".jsx":
+		return LangTSX
+	}
+	return LangTS
+}
+
+// parse parses src (re-using old, already edited, when non-nil) with a pooled
+// parser. The caller owns the returned tree and must Close it.
+func (g *grammar) parse(src []byte, old *sitter.Tree) *sitter.Tree {
+	p := g.pool.Get().(*sitter.Parser)
+	defer g.pool.Put(p)
+	tree := p.Parse(src, old)
+	if tree == nil {
+		// Parse returns nil only after a cancellation or timeout, neither of which we
+		// set; reset so the pooled parser starts clean next time.
+		p.Reset()
+	}
+	return tree
+}

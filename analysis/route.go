@@ -1,0 +1,348 @@
+// This file defines the extraction of durable-object references from route and
+// other non-object files (UNKNOWN_OBJECT / UNKNOWN_METHOD, go-to-definition).
+package analysis
+
+import (
+	"sort"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// BindingsModules are the module specifiers whose durableObjects and
+// getDurableObject exports are recognised: the real module and the spelling
+// used in Cloudwerk's own examples.
+var BindingsModules = map[string]bool{
+	"@cloudwerk/core/bindings": true,
+	"@cloudwerk/bindings":      true,
+}
+
+// StandardStubMembers are members every stub has (Cloudflare's DurableObjectStub);
+// calls to them are not RPC methods and are not recorded as RefStubMethod.
+var StandardStubMembers = map[string]bool{"fetch": true, "connect": true, "id": true, "name": true}
+
+// ExtractRoute returns the references a non-object file makes to durable
+// objects, or nil when it does not import durableObjects or getDurableObject
+// from a bindings module (or when the file cannot be parsed at all).
+func ExtractRoute(path string, src []byte) *RouteFile {
+	if screenSource(src) != "" || !mayImportBindings(src) {
+		return nil
+	}
+	g := grammarFor(LangForPath(path))
+	tree := g.parse(src, nil)
+	if tree == nil {
+		return nil
+	}
+	defer tree.Close()
+	return extractRouteFromTree(path, g, src, tree)
+}
+
+// mayImportBindings is a cheap pre-filter: most files never mention the module.
+func mayImportBindings(src []byte) bool {
+	for m := range BindingsModules {
+		if bytesContains(src, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func bytesContains(b []byte, s string) bool {
+	n := len(s)
+	for i := 0; i+n <= len(b); i++ {
+		if b[i] == s[0] && string(b[i:i+n]) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// routeNames are the local names through which a file reaches the bindings.
+type routeNames struct {
+	durableObjects   map[string]bool // local names of durableObjects
+	getDurableObject map[string]bool // local names of getDurableObject
+	namespaces       map[string]bool // `import * as b from '…/bindings'`
+}
+
+func (r *routeNames) empty() bool {
+	return len(r.durableObjects) == 0 && len(r.getDurableObject) == 0 && len(r.namespaces) == 0
+}
+
+// routeScope is one function body (or the module) during the walk.
+type routeScope struct {
+	depth    int
+	stubs    map[string]string // local name -> object name as written
+	spaces   map[string]string // local name of a namespace (durableObjects.X / getDurableObject('x')) -> object name
+	declared map[string]bool   // other locals that shadow outer stubs
+	pending  []pendingCall
+}
+
+// pendingCall is `name.method()` whose receiver is resolved when its scope ends
+// (so a stub declared after a closure that uses it still counts).
+type pendingCall struct {
+	receiver string
+	method   string
+	at       Range
+}
+
+func extractRouteFromTree(path string, g *grammar, src []byte, tree *sitter.Tree) *RouteFile {
+	s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+	root := tree.RootNode()
+	top := s.scanTopLevel(root)
+	names := &routeNames{durableObjects: map[string]bool{}, getDurableObject: map[string]bool{}, namespaces: map[string]bool{}}
+	for local, imp := range top.imports {
+		if !BindingsModules[imp.module] {
+			continue
+		}
+		switch imp.imported {
+		case "durableObjects":
+			names.durableObjects[local] = true
+		case "getDurableObject":
+			names.getDurableObject[local] = true
+		case "*":
+			names.namespaces[local] = true
+		}
+	}
+	if names.empty() {
+		return nil
+	}
+	rf := &RouteFile{Path: path, Hash: hashSource(src), Refs: []RouteRef{}}
+	w := &routeWalker{s: s, names: names, rf: rf}
+	w.walk(root)
+	sort.SliceStable(rf.Refs, func(i, j int) bool { return rf.Refs[i].At.Start.Offset < rf.Refs[j].At.Start.Offset })
+	return rf
+}
+
+type routeWalker struct {
+	s      *syntax
+	names  *routeNames
+	rf     *RouteFile
+	scopes []*routeScope
+}
+
+// walk visits every node once with a TreeCursor (no recursion), keeping a stack
+// of function scopes by depth.
+func (w *routeWalker) walk(root *sitter.Node) {
+	c := root.Walk()
+	defer c.Close()
+	w.scopes = []*routeScope{newRouteScope(0)}
+	depth := 0
+	for {
+		w.popScopes(depth)
+		n := c.Node()
+		w.visit(n, depth)
+		if c.GotoFirstChild() {
+			depth++
+			continue
+		}
+		for !c.GotoNextSibling() {
+			if !c.GotoParent() {
+				w.popScopes(-1)
+				return
+			}
+			depth--
+		}
+	}
+}
+
+func newRouteScope(depth int) *routeScope {
+	return &routeScope{depth: depth, stubs: map[string]string{}, spaces: map[string]string{}, declared: map[string]bool{}}
+}
+
+// popScopes ends every scope opened at depth >= depth (the walk has left it),
+// resolving its pending calls or handing them to the enclosing scope.
+func (w *routeWalker) popScopes(depth int) {
+	for len(w.scopes) > 0 {
+		sc := w.scopes[len(w.scopes)-1]
+		if sc.depth < depth || (depth >= 0 && len(w.scopes) == 1) {
+			return
+		}
+		w.scopes = w.scopes[:len(w.scopes)-1]
+		var parent *routeScope
+		if len(w.scopes) > 0 {
+			parent = w.scopes[len(w.scopes)-1]
+		}
+		for _, p := range sc.pending {
+			if obj, ok := sc.stubs[p.receiver]; ok {
+				w.rf.Refs = append(w.rf.Refs, RouteRef{Kind: RefStubMethod, Object: obj, Method: p.method, At: p.at})
+			} else if !sc.declared[p.receiver] && parent != nil {
+				parent.pending = append(parent.pending, p)
+			}
+		}
+	}
+}
+
+func (w *routeWalker) scope() *routeScope { return w.scopes[len(w.scopes)-1] }
+
+func (w *routeWalker) visit(n *sitter.Node, depth int) {
+	s, g := w.s, w.s.g
+	switch n.Kind() {
+	case "function_declaration", "function_expression", "function", "arrow_function", "method_definition",
+		"generator_function", "generator_function_declaration", "class_static_block":
+		sc := newRouteScope(depth)
+		w.scopes = append(w.scopes, sc)
+		if p := n.ChildByFieldId(g.fParameter); p != nil {
+			sc.declared[s.text(p)] = true
+		}
+		for _, p := range s.namedChildren(n.ChildByFieldId(g.fParameters)) {
+			if pat := p.ChildByFieldId(g.fPattern); pat != nil && pat.Kind() == "identifier" {
+				sc.declared[s.text(pat)] = true
+			}
+		}
+	case "variable_declarator":
+		name := n.ChildByFieldId(g.fName)
+		if name == nil || name.Kind() != "identifier" {
+			return
+		}
+		value := n.ChildByFieldId(g.fValue)
+		if obj, ok := w.stubSource(value); ok {
+			w.scope().stubs[s.text(name)] = obj
+		} else if obj, ok := w.namespaceSource(value); ok {
+			w.scope().spaces[s.text(name)] = obj
+		} else {
+			w.scope().declared[s.text(name)] = true
+		}
+	case "member_expression":
+		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
+			return
+		}
+		if prop := n.ChildByFieldId(g.fProperty); prop != nil {
+			w.add(RouteRef{Kind: RefObjectProperty, Object: s.text(prop), At: s.rng(prop)})
+		}
+	case "subscript_expression":
+		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
+			return
+		}
+		if idx := s.unwrap(n.ChildByFieldId(g.fIndex)); idx != nil && idx.Kind() == "string" {
+			w.add(RouteRef{Kind: RefObjectProperty, Object: s.stringValue(idx), At: s.stringContentRange(idx)})
+		}
+	case "call_expression":
+		w.visitCall(n)
+	}
+}
+
+func (w *routeWalker) add(r RouteRef) { w.rf.Refs = append(w.rf.Refs, r) }
+
+func (w *routeWalker) visitCall(n *sitter.Node) {
+	s, g := w.s, w.s.g
+	fn := s.unwrap(n.ChildByFieldId(g.fFunction))
+	if fn == nil {
+		return
+	}
+	if w.isGetDurableObject(fn) {
+		if arg := s.unwrap(s.firstNamed(n.ChildByFieldId(g.fArguments))); arg != nil && arg.Kind() == "string" {
+			w.add(RouteRef{Kind: RefGetCall, Object: s.stringValue(arg), At: s.stringContentRange(arg)})
+		}
+		return
+	}
+	if fn.Kind() != "member_expression" {
+		return
+	}
+	prop := fn.ChildByFieldId(g.fProperty)
+	recv := s.unwrapAwait(fn.ChildByFieldId(g.fObject))
+	if prop == nil || recv == nil || prop.Kind() != "property_identifier" {
+		return
+	}
+	method := s.text(prop)
+	if StandardStubMembers[method] {
+		return
+	}
+	if recv.Kind() == "identifier" {
+		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, at: s.rng(prop)})
+		return
+	}
+	// durableObjects.Counter.get(id).increment(): the stub is used directly.
+	if obj, ok := w.stubSource(recv); ok {
+		w.add(RouteRef{Kind: RefStubMethod, Object: obj, Method: method, At: s.rng(prop)})
+	}
+}
+
+// stubSource recognises `<namespace>.get(...)` (optionally awaited or wrapped),
+// where the namespace is written in place or held in a local (namespaceSource),
+// and returns the object name as written.
+func (w *routeWalker) stubSource(v *sitter.Node) (string, bool) {
+	s, g := w.s, w.s.g
+	v = s.unwrapAwait(v)
+	if v == nil || v.Kind() != "call_expression" {
+		return "", false
+	}
+	fn := s.unwrap(v.ChildByFieldId(g.fFunction))
+	if fn == nil || fn.Kind() != "member_expression" {
+		return "", false
+	}
+	if prop := fn.ChildByFieldId(g.fProperty); prop == nil || s.text(prop) != "get" {
+		return "", false
+	}
+	ns := s.unwrap(fn.ChildByFieldId(g.fObject))
+	if ns != nil && ns.Kind() == "identifier" {
+		// const rooms = getDurableObject('chatRoom'); rooms.get(id)
+		name := s.text(ns)
+		for i := len(w.scopes) - 1; i >= 0; i-- {
+			if obj, ok := w.scopes[i].spaces[name]; ok {
+				return obj, true
+			}
+			if w.scopes[i].declared[name] || w.scopes[i].stubs[name] != "" {
+				return "", false
+			}
+		}
+		return "", false
+	}
+	return w.namespaceSource(ns)
+}
+
+// namespaceSource recognises `durableObjects.X`, `durableObjects['X']` and
+// `getDurableObject('x')` and returns the object name as written.
+func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
+	s, g := w.s, w.s.g
+	ns = s.unwrapAwait(ns)
+	if ns == nil {
+		return "", false
+	}
+	switch ns.Kind() {
+	case "member_expression":
+		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
+			if p := ns.ChildByFieldId(g.fProperty); p != nil {
+				return s.text(p), true
+			}
+		}
+	case "subscript_expression":
+		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
+			if idx := s.unwrap(ns.ChildByFieldId(g.fIndex)); idx != nil && idx.Kind() == "string" {
+				return s.stringValue(idx), true
+			}
+		}
+	case "call_expression":
+		if w.isGetDurableObject(s.unwrap(ns.ChildByFieldId(g.fFunction))) {
+			if arg := s.unwrap(s.firstNamed(ns.ChildByFieldId(g.fArguments))); arg != nil && arg.Kind() == "string" {
+				return s.stringValue(arg), true
+			}
+		}
+	}
+	return "", false
+}
+
+// isDurableObjects reports an expression naming the durableObjects export.
+func (w *routeWalker) isDurableObjects(n *sitter.Node) bool {
+	return w.isExport(n, w.names.durableObjects, "durableObjects")
+}
+
+// isGetDurableObject reports an expression naming the getDurableObject export.
+func (w *routeWalker) isGetDurableObject(n *sitter.Node) bool {
+	return w.isExport(n, w.names.getDurableObject, "getDurableObject")
+}
+
+func (w *routeWalker) isExport(n *sitter.Node, locals map[string]bool, exported string) bool {
+	s, g := w.s, w.s.g
+	n = s.unwrap(n)
+	if n == nil {
+		return false
+	}
+	switch n.Kind() {
+	case "identifier":
+		return locals[s.text(n)]
+	case "member_expression":
+		obj := s.unwrap(n.ChildByFieldId(g.fObject))
+		prop := n.ChildByFieldId(g.fProperty)
+		return obj != nil && prop != nil && obj.Kind() == "identifier" && w.names.namespaces[s.text(obj)] && s.text(prop) == exported
+	}
+	return false
+}
