@@ -1,12 +1,139 @@
+// This file defines `cloudwerk-lsp generate [DIR]`: regenerate types, classes and
+// wrangler config, or with --check / --dry-run only report what would change.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
-// runGenerate is a placeholder until its owner lands it.
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
 func runGenerate(args []string) int {
-	fmt.Fprintln(os.Stderr, "cloudwerk-lsp: generate: not built yet")
-	return exitUsage
+	return generateMain(args, os.Stdout, os.Stderr)
+}
+
+func generateMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	check := fs.Bool("check", false, "exit 1 when a generated file is stale; write nothing")
+	dryRun := fs.Bool("dry-run", false, "print a unified diff of what would change; write nothing")
+	only := fs.String("only", "", "comma-separated subset of types,classes,wrangler (default: all)")
+	var renames, deletes listFlag
+	fs.Var(&renames, "rename", "record class Old as renamed to New in the migration ledger: Old=New (repeatable)")
+	fs.Var(&deletes, "delete", "record deletion of a class and ALL its data in the migration ledger (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: cloudwerk-lsp generate [--check] [--dry-run] [--only types,classes,wrangler] [--rename Old=New] [--delete Class] [DIR]")
+		fs.PrintDefaults()
+	}
+
+	// Flags may come before or after DIR.
+	var dirs []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		dirs = append(dirs, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(dirs) > 1 {
+		fmt.Fprintln(stderr, "cloudwerk-lsp generate: one DIR at most")
+		return exitUsage
+	}
+	dir := "."
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
+
+	opts := codegen.Options{Deletes: deletes}
+	if *only != "" {
+		t, err := codegen.ParseTargets(*only)
+		if err != nil {
+			fmt.Fprintf(stderr, "cloudwerk-lsp generate: --only: %v\n", err)
+			return exitUsage
+		}
+		opts.Targets = t
+	}
+	for _, r := range renames {
+		from, to, ok := strings.Cut(r, "=")
+		if !ok || from == "" || to == "" {
+			fmt.Fprintf(stderr, "cloudwerk-lsp generate: --rename %q: want Old=New\n", r)
+			return exitUsage
+		}
+		opts.Renames = append(opts.Renames, codegen.Rename{From: from, To: to})
+	}
+
+	// A file may change between planning and writing (an editor saving); plan again once.
+	for attempt := 0; ; attempt++ {
+		app, err := analysis.LoadApp(dir)
+		if err != nil {
+			fmt.Fprintf(stderr, "cloudwerk-lsp generate: %v\n", err)
+			return exitUsage
+		}
+		changes, err := codegen.Plan(app, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "cloudwerk-lsp generate: %v\n", err)
+			if errors.Is(err, codegen.ErrNoWranglerPlanner) {
+				return exitUsage
+			}
+			return exitFindings
+		}
+		if *dryRun {
+			fmt.Fprint(stdout, codegen.Diff(app.Root, changes))
+		}
+		if *check || *dryRun {
+			for _, c := range changes {
+				fmt.Fprintf(stderr, "stale: %s\n", relTo(app.Root, c.Path))
+			}
+			if *check && len(changes) > 0 {
+				fmt.Fprintf(stderr, "%d generated file(s) out of date; run `cloudwerk-lsp generate`\n", len(changes))
+				return exitFindings
+			}
+			return exitOK
+		}
+		err = codegen.Apply(app.Root, changes)
+		if errors.Is(err, codegen.ErrConflict) && attempt == 0 {
+			continue
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "cloudwerk-lsp generate: %v\n", err)
+			return exitUsage
+		}
+		for _, c := range changes {
+			verb := "wrote"
+			if c.Delete {
+				verb = "deleted"
+			}
+			fmt.Fprintf(stderr, "%s %s\n", verb, relTo(app.Root, c.Path))
+		}
+		if len(changes) == 0 {
+			fmt.Fprintln(stderr, "generated files are up to date")
+		}
+		return exitOK
+	}
+}
+
+func relTo(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return path
 }

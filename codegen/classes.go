@@ -1,0 +1,232 @@
+// This file defines the renderers of .cloudwerk/generated/objects/: one class per
+// durable object extending DurableObject from cloudflare:workers, the index that
+// re-exports them, and the shared runtime that makes their state durable (SPEC §6.2).
+package codegen
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// RuntimeFile is the module the generated classes share. Its name starts with `_`,
+// which no class name can (class names start with an upper-case letter).
+const RuntimeFile = "_runtime.ts"
+
+// handlerSignatures are the class members generated for definition handlers, in
+// output order: the member's signature and the arguments passed to the definition.
+var handlerSignatures = []struct {
+	Field, Signature, Args string
+}{
+	{"fetch", "fetch(request: Request): Promise<Response>", "[request, this.env]"},
+	{"alarm", "alarm(): Promise<void>", "[]"},
+	{"webSocketMessage", "webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void>", "[ws, message]"},
+	{"webSocketClose", "webSocketClose(ws: WebSocket, code: number, reason: string, wasClean: boolean): Promise<void>", "[ws, code, reason, wasClean]"},
+	{"webSocketError", "webSocketError(ws: WebSocket, error: unknown): Promise<void>", "[ws, error]"},
+}
+
+// renderClass renders <Class>.ts for o.
+func renderClass(root string, o object) []byte {
+	dir := filepath.Join(root, ClassesDir)
+	e := o.Entry
+	scope := newTypeScope(dir, e.Def, e.Path)
+	typesImport := strings.TrimSuffix(relImport(dir, filepath.Join(root, TypesFile)), ".d")
+
+	var b strings.Builder
+	b.WriteString(generatedBanner)
+	b.WriteString("// Source: " + o.RelPath + "\n")
+	b.WriteString("import { DurableObject } from 'cloudflare:workers';\n")
+	b.WriteString("import definition from '" + scope.importPath + "';\n")
+	b.WriteString("import type { Env } from '" + typesImport + "';\n")
+	b.WriteString("import { ObjectRuntime } from './" + strings.TrimSuffix(RuntimeFile, ".ts") + "';\n\n")
+
+	storage := "key-value storage"
+	if o.sqlite() {
+		storage = "SQLite storage"
+	}
+	b.WriteString("/** Durable object `" + e.ObjectName + "` (binding " + e.BindingName + ", " + storage + "). */\n")
+	b.WriteString("export class " + e.ClassName + " extends DurableObject<Env> {\n")
+	b.WriteString("  readonly #runtime: ObjectRuntime;\n\n")
+	b.WriteString("  constructor(ctx: DurableObjectState, env: Env) {\n")
+	b.WriteString("    super(ctx, env);\n")
+	b.WriteString("    this.#runtime = new ObjectRuntime(ctx, env, definition);\n")
+	b.WriteString("  }\n")
+
+	for _, m := range buildMethods(e.Def, scope) {
+		b.WriteString("\n  async " + m.Name + "(" + m.paramList() + "): " + m.Result + " {\n")
+		call := "this.#runtime.method('" + m.Name + "', [" + m.argList() + "])"
+		if m.Awaited == "unknown" {
+			b.WriteString("    return " + call + ";\n")
+		} else {
+			b.WriteString("    return (await " + call + ") as Awaited<" + m.Awaited + ">;\n")
+		}
+		b.WriteString("  }\n")
+	}
+	for _, h := range handlerSignatures {
+		if !hasHandler(e.Def, h.Field) {
+			continue
+		}
+		b.WriteString("\n  async " + h.Signature + " {\n")
+		if h.Field == "fetch" {
+			b.WriteString("    return (await this.#runtime.handler('fetch', " + h.Args + ")) as Response;\n")
+		} else {
+			b.WriteString("    await this.#runtime.handler('" + h.Field + "', " + h.Args + ");\n")
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+// hasHandler reports whether the definition declares field (with any value: a
+// non-function value is INVALID_CONFIG and throws at load time anyway).
+func hasHandler(def *analysis.Definition, field string) bool {
+	return def != nil && def.Has(field)
+}
+
+// renderIndex renders index.ts, re-exporting every class.
+func renderIndex(objs []object) []byte {
+	var b strings.Builder
+	b.WriteString(generatedBanner)
+	b.WriteString("// Re-export these from the Worker entry: export * from './.cloudwerk/generated/objects';\n")
+	if len(objs) == 0 {
+		b.WriteString("export {};\n")
+	}
+	for _, o := range objs {
+		b.WriteString("export { " + o.Entry.ClassName + " } from './" + o.Entry.ClassName + "';\n")
+	}
+	return []byte(b.String())
+}
+
+// renderRuntime renders the module shared by the classes. It does not depend on the app.
+func renderRuntime(root string) []byte {
+	dir := filepath.Join(root, ClassesDir)
+	typesImport := strings.TrimSuffix(relImport(dir, filepath.Join(root, TypesFile)), ".d")
+	return []byte(generatedBanner + strings.Replace(runtimeSource, "{{TYPES}}", typesImport, 1))
+}
+
+// runtimeSource is the shared runtime. State lives in storage under one key: it is
+// loaded on first use inside blockConcurrencyWhile (so no call sees a half-loaded
+// object), `init` runs only when nothing is stored, the definition's schema
+// validates it, and it is saved after every method and handler that succeeds. A
+// failed call drops the in-memory state so the next call reloads the last saved one.
+const runtimeSource = `// The runtime shared by the generated durable-object classes.
+import type { Env } from '{{TYPES}}';
+
+/** What ` + "`this.ctx`" + ` offers inside a definition's methods and handlers. */
+export interface DurableObjectContext {
+  readonly storage: DurableObjectStorage;
+  /** Only usable when the class was created by new_sqlite_classes (sqlite: true). */
+  readonly sql: SqlStorage;
+  readonly id: DurableObjectId;
+  readonly env: Env;
+  getWebSockets(tag?: string): WebSocket[];
+  acceptWebSocket(ws: WebSocket, tags?: string[]): void;
+  getTags(ws: WebSocket): string[];
+}
+
+/** ` + "`this`" + ` inside a definition's methods and handlers. */
+export interface HandlerContext {
+  state: unknown;
+  ctx: DurableObjectContext;
+}
+
+type Handler = (this: HandlerContext, ...args: any[]) => unknown;
+
+/** The parts of a defineDurableObject(...) config the classes use. */
+interface DefinitionConfig {
+  schema?: { parse(value: unknown): unknown };
+  init?: (ctx: DurableObjectContext, env: Env) => unknown;
+  methods?: Record<string, Handler | undefined>;
+  fetch?: Handler;
+  alarm?: Handler;
+  webSocketMessage?: Handler;
+  webSocketClose?: Handler;
+  webSocketError?: Handler;
+}
+
+export type HandlerName = 'fetch' | 'alarm' | 'webSocketMessage' | 'webSocketClose' | 'webSocketError';
+
+/** The storage key that holds the object's state. */
+const STATE_KEY = '__cloudwerk_state__';
+
+export class ObjectRuntime {
+  readonly #state: DurableObjectState;
+  readonly #env: Env;
+  readonly #config: DefinitionConfig;
+  readonly #context: DurableObjectContext;
+  #loaded = false;
+  #value: unknown = undefined;
+
+  constructor(state: DurableObjectState, env: Env, definition: { config: unknown }) {
+    this.#state = state;
+    this.#env = env;
+    this.#config = (definition.config ?? {}) as DefinitionConfig;
+    this.#context = {
+      storage: state.storage,
+      // A getter: workerd throws on touching sql of a class without SQLite storage.
+      get sql(): SqlStorage {
+        return state.storage.sql;
+      },
+      id: state.id,
+      env,
+      getWebSockets: (tag?: string) => state.getWebSockets(tag),
+      acceptWebSocket: (ws: WebSocket, tags?: string[]) => state.acceptWebSocket(ws, tags),
+      getTags: (ws: WebSocket) => state.getTags(ws),
+    };
+  }
+
+  /** Runs methods[name] of the definition with the handler context. */
+  method(name: string, args: unknown[]): Promise<unknown> {
+    const fn = this.#config.methods?.[name];
+    if (typeof fn !== 'function') {
+      return Promise.reject(new TypeError(` + "`Durable object method \"${name}\" is not a function`" + `));
+    }
+    return this.#run(fn, args);
+  }
+
+  /** Runs a handler (fetch, alarm, webSocket*) of the definition. */
+  handler(name: HandlerName, args: unknown[]): Promise<unknown> {
+    const fn = this.#config[name];
+    if (typeof fn !== 'function') {
+      if (name === 'fetch') return Promise.resolve(new Response('Not Found', { status: 404 }));
+      return Promise.resolve(undefined);
+    }
+    return this.#run(fn, args);
+  }
+
+  async #run(fn: Handler, args: unknown[]): Promise<unknown> {
+    await this.#load();
+    const context: HandlerContext = { state: this.#value, ctx: this.#context };
+    try {
+      const result = await fn.apply(context, args);
+      this.#value = this.#validate(context.state);
+      if (this.#value !== undefined) await this.#state.storage.put(STATE_KEY, this.#value);
+      return result;
+    } catch (error) {
+      this.#loaded = false;
+      this.#value = undefined;
+      throw error;
+    }
+  }
+
+  async #load(): Promise<void> {
+    if (this.#loaded) return;
+    await this.#state.blockConcurrencyWhile(async () => {
+      if (this.#loaded) return;
+      let value: unknown = await this.#state.storage.get(STATE_KEY);
+      if (value === undefined && this.#config.init) {
+        value = await this.#config.init(this.#context, this.#env);
+      }
+      this.#value = this.#validate(value);
+      this.#loaded = true;
+    });
+  }
+
+  #validate(value: unknown): unknown {
+    const schema = this.#config.schema;
+    return schema && value !== undefined ? schema.parse(value) : value;
+  }
+}
+`

@@ -1,0 +1,289 @@
+// This file defines the plan of every file `generate` writes (types, classes,
+// wrangler config) and its application. Planning is pure and deterministic:
+// it reads the current files only to compare, and a second run plans nothing.
+package codegen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// Target selects a group of generated files.
+type Target uint8
+
+const (
+	TargetTypes Target = 1 << iota
+	TargetClasses
+	TargetWrangler
+
+	AllTargets = TargetTypes | TargetClasses | TargetWrangler
+)
+
+// ParseTargets reads a comma-separated list such as "types,classes".
+func ParseTargets(list string) (Target, error) {
+	var t Target
+	for _, name := range strings.Split(list, ",") {
+		switch strings.TrimSpace(name) {
+		case "types":
+			t |= TargetTypes
+		case "classes":
+			t |= TargetClasses
+		case "wrangler":
+			t |= TargetWrangler
+		case "":
+		default:
+			return 0, fmt.Errorf("unknown target %q (want types, classes or wrangler)", name)
+		}
+	}
+	if t == 0 {
+		return 0, errors.New("no target selected (want types, classes or wrangler)")
+	}
+	return t, nil
+}
+
+// Rename records that class From is now class To (renamed_classes).
+type Rename struct{ From, To string }
+
+// Options selects what Plan produces.
+type Options struct {
+	Targets Target   // zero means AllTargets
+	Renames []Rename // explicit class renames for the migration ledger
+	Deletes []string // classes whose deletion (and data loss) was explicitly requested
+}
+
+// FileChange is one file generate would write or delete. Paths are absolute.
+type FileChange struct {
+	Path   string
+	Target Target
+	Old    []byte // current content; nil when the file does not exist
+	Exists bool
+	New    []byte // the content to write; nil when Delete
+	Delete bool   // a generated file that no longer belongs (its object is gone)
+}
+
+// WranglerPlanner plans the wrangler config for app: the change to write (nil
+// when nothing changes). An error that needs the user's decision (an orphaned
+// class without --rename/--delete) is returned as is.
+type WranglerPlanner func(app *analysis.App, opts Options) (*FileChange, error)
+
+// ErrNoWranglerPlanner is returned when wrangler output is explicitly selected
+// but no planner is registered.
+var ErrNoWranglerPlanner = errors.New("wrangler config generation is not available in this build")
+
+// wranglerPlanner is the seam to the wrangler config planner (codegen/wrangler*.go).
+var wranglerPlanner WranglerPlanner
+
+// object is one durable object generate emits files for.
+type object struct {
+	Entry   *analysis.Entry
+	RelPath string // the object file relative to the app root, slash-separated
+}
+
+func (o object) stubName() string { return o.Entry.ClassName + "Stub" }
+
+func (o object) sqlite() bool {
+	if o.Entry.Def == nil {
+		return false
+	}
+	f := o.Entry.Def.Fields["sqlite"]
+	return f != nil && f.Kind == analysis.KindBool && f.Bool
+}
+
+// Objects returns the entries generate emits classes for: a valid, unique name and
+// a default export that is a defineDurableObject call. Sorted by class name.
+func Objects(app *analysis.App) []*analysis.Entry {
+	objs := objects(app)
+	out := make([]*analysis.Entry, len(objs))
+	for i, o := range objs {
+		out[i] = o.Entry
+	}
+	return out
+}
+
+func objects(app *analysis.App) []object {
+	if app == nil || app.Manifest == nil {
+		return nil
+	}
+	m := app.Manifest
+	var out []object
+	for _, e := range m.Entries {
+		if e.Def == nil || e.Def.Export != analysis.ExportDefine || !analysis.ValidObjectName(e.ObjectName) {
+			continue
+		}
+		if len(m.ByObject.Get(e.ObjectName)) > 1 || len(m.ByClass.Get(e.ClassName)) > 1 || len(m.ByBinding.Get(e.BindingName)) > 1 {
+			continue // DUPLICATE_NAME: which one wins is the user's decision
+		}
+		rel, err := filepath.Rel(app.Root, e.Path)
+		if err != nil {
+			rel = e.Path
+		}
+		out = append(out, object{Entry: e, RelPath: filepath.ToSlash(rel)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Entry.ClassName < out[j].Entry.ClassName })
+	return out
+}
+
+// Render returns the content of every generated types and classes file of app,
+// keyed by absolute path, without touching the disk.
+func Render(app *analysis.App, targets Target) map[string][]byte {
+	if targets == 0 {
+		targets = AllTargets
+	}
+	root := app.Root
+	objs := objects(app)
+	files := map[string][]byte{}
+	if targets&TargetTypes != 0 {
+		files[filepath.Join(root, TypesFile)] = renderTypes(root, objs)
+	}
+	if targets&TargetClasses != 0 {
+		dir := filepath.Join(root, ClassesDir)
+		files[filepath.Join(dir, RuntimeFile)] = renderRuntime(root)
+		files[filepath.Join(dir, "index.ts")] = renderIndex(objs)
+		for _, o := range objs {
+			files[filepath.Join(dir, o.Entry.ClassName+".ts")] = renderClass(root, o)
+		}
+	}
+	return files
+}
+
+// Plan returns the files generate would change, sorted by path: new or different
+// content, generated class files whose object is gone, and the wrangler config.
+// An empty plan means everything is up to date.
+func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
+	if app == nil || app.Root == "" {
+		return nil, errors.New("no app to generate for")
+	}
+	targets := opts.Targets
+	if targets == 0 {
+		targets = AllTargets
+	}
+	var changes []FileChange
+	wanted := Render(app, targets)
+	for path, content := range wanted {
+		target := TargetClasses
+		if strings.HasSuffix(path, filepath.FromSlash(TypesFile)) {
+			target = TargetTypes
+		}
+		old, exists, err := readExisting(path)
+		if err != nil {
+			return nil, err
+		}
+		if exists && bytes.Equal(old, content) {
+			continue
+		}
+		changes = append(changes, FileChange{Path: path, Target: target, Old: old, Exists: exists, New: content})
+	}
+	if targets&TargetClasses != 0 {
+		leftovers, err := leftoverClasses(app.Root, wanted)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, leftovers...)
+	}
+	if targets&TargetWrangler != 0 {
+		switch {
+		case wranglerPlanner != nil:
+			c, err := wranglerPlanner(app, opts)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil && (!c.Exists || c.Delete || !bytes.Equal(c.Old, c.New)) {
+				c.Target = TargetWrangler
+				changes = append(changes, *c)
+			}
+		case opts.Targets&TargetWrangler != 0:
+			return nil, ErrNoWranglerPlanner
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+	return changes, nil
+}
+
+// leftoverClasses finds generated files in the classes folder that the plan no
+// longer contains (an object was renamed or deleted). Only files that carry the
+// generated banner are touched; anything else in the folder is the user's.
+func leftoverClasses(root string, wanted map[string][]byte) ([]FileChange, error) {
+	dir := filepath.Join(root, ClassesDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	var out []FileChange
+	for _, de := range entries {
+		path := filepath.Join(dir, de.Name())
+		if !de.Type().IsRegular() || filepath.Ext(de.Name()) != ".ts" {
+			continue
+		}
+		if _, ok := wanted[path]; ok {
+			continue
+		}
+		old, exists, err := readExisting(path)
+		if err != nil {
+			return nil, err
+		}
+		if exists && bytes.HasPrefix(old, []byte(generatedBanner)) {
+			out = append(out, FileChange{Path: path, Target: TargetClasses, Old: old, Exists: true, Delete: true})
+		}
+	}
+	return out, nil
+}
+
+func readExisting(path string) ([]byte, bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	return data, true, nil
+}
+
+// ErrConflict means a file changed on disk between planning and applying.
+var ErrConflict = errors.New("file changed since the plan was made")
+
+// Apply writes changes under root atomically, one run at a time (a lock file in
+// .cloudwerk/). Each file must still hold the content the plan saw; otherwise
+// Apply stops with ErrConflict before writing it. Paths outside root are refused.
+func Apply(root string, changes []FileChange) error {
+	for _, c := range changes {
+		if err := checkInside(root, c.Path); err != nil {
+			return err
+		}
+	}
+	unlock, err := lockRoot(root)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, c := range changes {
+		cur, exists, err := readExisting(c.Path)
+		if err != nil {
+			return err
+		}
+		if exists != c.Exists || !bytes.Equal(cur, c.Old) {
+			return fmt.Errorf("%s: %w", c.Path, ErrConflict)
+		}
+		if c.Delete {
+			if err := removeInside(root, c.Path); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := WriteFileAtomic(root, c.Path, c.New); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+// This file defines how an extracted RPC method becomes a TypeScript signature:
+// parameter and return types from annotation text, literal defaults, exported
+// types referenced through import('...'), and `unknown` for everything else.
+package codegen
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// rpcMethod is one generated RPC method, ready to print in a stub interface or a class.
+type rpcMethod struct {
+	Name   string
+	Params []rpcParam
+	// Result is the stub's return type: Promise<Awaited<T>> for an annotated T, else Promise<unknown>.
+	Result string
+	// Awaited is T in Awaited<T> ("unknown" when the return type is not annotated or not resolvable).
+	Awaited string
+}
+
+type rpcParam struct {
+	Name     string // a plain identifier (destructuring patterns become argN)
+	Type     string
+	Optional bool
+	Rest     bool
+}
+
+// decl prints `name?: T` / `...name: T`.
+func (p rpcParam) decl() string {
+	switch {
+	case p.Rest:
+		return "..." + p.Name + ": " + p.Type
+	case p.Optional:
+		return p.Name + "?: " + p.Type
+	}
+	return p.Name + ": " + p.Type
+}
+
+// paramList prints the parameter list without parentheses.
+func (m rpcMethod) paramList() string {
+	parts := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		parts[i] = p.decl()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// argList prints the argument names forwarded to the definition (`...rest` spread).
+func (m rpcMethod) argList() string {
+	parts := make([]string, len(m.Params))
+	for i, p := range m.Params {
+		if p.Rest {
+			parts[i] = "..." + p.Name
+		} else {
+			parts[i] = p.Name
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// typeScope resolves annotation text written inside one object file for use in
+// another generated file: exported types are qualified with import('<rel>').
+type typeScope struct {
+	importPath string          // module specifier of the object file, relative to the generated file
+	exported   map[string]bool // types the object file exports
+}
+
+func newTypeScope(fromDir string, def *analysis.Definition, objectPath string) typeScope {
+	ts := typeScope{importPath: relImport(fromDir, objectPath), exported: map[string]bool{}}
+	if def != nil {
+		for _, t := range def.ExportedTypes {
+			ts.exported[t] = true
+		}
+	}
+	return ts
+}
+
+// relImport is the extension-less module specifier of target as seen from a file in dir,
+// always starting with "./" or "../" and using forward slashes.
+func relImport(dir, target string) string {
+	noExt := strings.TrimSuffix(target, filepath.Ext(target))
+	rel, err := filepath.Rel(dir, noExt)
+	if err != nil {
+		rel = noExt
+	}
+	rel = filepath.ToSlash(rel)
+	if !strings.HasPrefix(rel, "../") && !strings.HasPrefix(rel, "./") {
+		rel = "./" + rel
+	}
+	return rel
+}
+
+// buildMethods turns the definition's statically known RPC methods into signatures.
+// Methods the runtime would refuse (reserved or non-identifier names) and computed
+// keys are left out; duplicates keep the last one, as an object literal does.
+func buildMethods(def *analysis.Definition, scope typeScope) []rpcMethod {
+	if def == nil {
+		return nil
+	}
+	index := map[string]int{}
+	var out []rpcMethod
+	for i := range def.Methods {
+		m := &def.Methods[i]
+		if m.ComputedKey || !analysis.ValidMethodName(m.Name) || analysis.ReservedMethodNames[m.Name] {
+			continue
+		}
+		rm := buildMethod(m, scope)
+		if j, ok := index[m.Name]; ok {
+			out[j] = rm
+			continue
+		}
+		index[m.Name] = len(out)
+		out = append(out, rm)
+	}
+	return out
+}
+
+func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
+	rm := rpcMethod{Name: m.Name, Awaited: "unknown"}
+	known := m.Form == analysis.FormMethod || m.Form == analysis.FormArrow || m.Form == analysis.FormFunction
+	if !known {
+		// The value is not statically known: accept anything, promise nothing.
+		rm.Params = []rpcParam{{Name: "args", Type: "unknown[]", Rest: true}}
+		rm.Result = "Promise<unknown>"
+		return rm
+	}
+	// A parameter with a default or `?` is optional only when no required one follows it.
+	lastRequired := -1
+	for i, p := range m.Params {
+		if !p.Rest && !p.Optional && p.Default == "" {
+			lastRequired = i
+		}
+	}
+	used := map[string]bool{}
+	for i, p := range m.Params {
+		name := p.Name
+		if !isIdentifier(name) || used[name] {
+			name = "arg" + itoa(i)
+		}
+		used[name] = true
+		rp := rpcParam{Name: name, Rest: p.Rest}
+		switch {
+		case p.Type != "":
+			rp.Type = scope.resolve(p.Type)
+		case p.Default != "":
+			rp.Type = literalType(p.DefaultKin)
+		default:
+			rp.Type = "unknown"
+		}
+		if p.Rest {
+			if p.Type == "" || rp.Type == "unknown" {
+				rp.Type = "unknown[]"
+			}
+		} else if p.Optional || p.Default != "" {
+			if i < lastRequired {
+				rp.Type = unionUndefined(rp.Type)
+			} else {
+				rp.Optional = true
+			}
+		}
+		rm.Params = append(rm.Params, rp)
+		if p.Rest {
+			break // nothing may follow a rest parameter
+		}
+	}
+	if m.ReturnType != "" {
+		rm.Awaited = scope.resolve(m.ReturnType)
+	}
+	if rm.Awaited == "unknown" {
+		rm.Result = "Promise<unknown>"
+	} else {
+		rm.Result = "Promise<Awaited<" + rm.Awaited + ">>"
+	}
+	return rm
+}
+
+func unionUndefined(t string) string {
+	if t == "unknown" || t == "any" {
+		return t
+	}
+	return "(" + t + ") | undefined"
+}
+
+func literalType(k analysis.ValueKind) string {
+	switch k {
+	case analysis.KindNumber:
+		return "number"
+	case analysis.KindString:
+		return "string"
+	case analysis.KindBool:
+		return "boolean"
+	}
+	return "unknown"
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b [20]byte
+	n := len(b)
+	for i > 0 {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(b[n:])
+}
+
+// isIdentifier reports whether s is a plain (ASCII) JavaScript identifier.
+func isIdentifier(s string) bool {
+	if s == "" || reservedWords[s] {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !identByte(s[i], i == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func identByte(c byte, first bool) bool {
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9')
+}
+
+var reservedWords = map[string]bool{
+	"break": true, "case": true, "catch": true, "class": true, "const": true, "continue": true, "debugger": true,
+	"default": true, "delete": true, "do": true, "else": true, "enum": true, "export": true, "extends": true,
+	"false": true, "finally": true, "for": true, "function": true, "if": true, "import": true, "in": true,
+	"instanceof": true, "new": true, "null": true, "return": true, "super": true, "switch": true, "this": true,
+	"throw": true, "true": true, "try": true, "typeof": true, "var": true, "void": true, "while": true, "with": true,
+	"yield": true, "let": true, "static": true, "implements": true, "interface": true, "package": true,
+	"private": true, "protected": true, "public": true, "await": true,
+}
