@@ -137,6 +137,7 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 		return
 	}
 	def.ConfigIsLiteral = true
+	def.ConfigAt = s.rng(obj) // the literal itself, also when reached through a const
 	s.extractConfig(def, obj, top)
 }
 
@@ -256,7 +257,7 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 		def.Fields[key.name] = field // a repeated key overrides, as in JavaScript
 		if key.name == "methods" {
 			methodsValue = nil
-			if prop.Kind() == "pair" {
+			if prop.Kind() != "method_definition" {
 				methodsValue = value
 			}
 		}
@@ -273,7 +274,7 @@ func (s *syntax) refineUnknownField(def *Definition, field *Field, value *sitter
 		field.Kind = KindFunction
 		return
 	}
-	if resolved := s.resolveLocal(value, top); resolved != nil && resolved != s.unwrap(value) {
+	if resolved := s.resolveLocal(value, top); resolved != nil && resolved.Id() != s.unwrap(value).Id() {
 		if k, str, b := s.classify(resolved); k != KindUnknown {
 			field.Kind, field.Str, field.Bool = k, str, b
 			return

@@ -12,7 +12,17 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden summaries in testdata/extract")
+// The -update flag may be registered by another test file of this package too.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // TestExtractGolden runs every testdata/extract/*.txtar: each archive holds input
 // files and a final "summary" file with the expected extraction, printed by
@@ -39,7 +49,7 @@ func TestExtractGolden(t *testing.T) {
 					wantIdx = i
 				}
 			}
-			if *update {
+			if updateGolden() {
 				if wantIdx < 0 {
 					ar.Files = append(ar.Files, txtar.File{Name: "summary"})
 					wantIdx = len(ar.Files) - 1

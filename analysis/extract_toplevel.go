@@ -201,7 +201,7 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
 	for i := 0; i < 4; i++ {
 		n = s.unwrap(n)
-		if n == nil || n.Kind() != "identifier" {
+		if n == nil || !isIdentifierKind(n.Kind()) {
 			return n
 		}
 		v, ok := t.values[s.text(n)]
@@ -217,7 +217,7 @@ func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
 // (a function declaration or a const initialised with a function), or nil.
 func (s *syntax) resolveFunction(n *sitter.Node, t *topLevel) *sitter.Node {
 	n = s.unwrap(n)
-	if n == nil || n.Kind() != "identifier" {
+	if n == nil || !isIdentifierKind(n.Kind()) {
 		return nil
 	}
 	if f, ok := t.funcs[s.text(n)]; ok {
@@ -228,4 +228,10 @@ func (s *syntax) resolveFunction(n *sitter.Node, t *topLevel) *sitter.Node {
 		return v
 	}
 	return nil
+}
+
+// isIdentifierKind reports a plain identifier or a shorthand property (`{ m }`
+// names the binding m).
+func isIdentifierKind(kind string) bool {
+	return kind == "identifier" || kind == "shorthand_property_identifier"
 }

@@ -1,0 +1,171 @@
+// This file defines Document, the incrementally re-parsed text of one file the
+// language server has open.
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// Document is the current text of one open file with its tree-sitter tree, so
+// an edit re-parses only what changed. It is not safe for concurrent use: the
+// owner (one goroutine per document, or a lock) serialises every call. Close
+// releases the tree; the language server keeps trees only for open documents.
+type Document struct {
+	path  string
+	g     *grammar
+	text  []byte
+	tree  *sitter.Tree // nil before the first parse, after Close, or while the text is not parseable
+	dirty bool         // text changed since tree was last brought up to date
+	// closed makes Close idempotent (a tree must never be freed twice).
+	closed bool
+}
+
+// NewDocument starts tracking src (copied) for path; the grammar follows the extension.
+func NewDocument(path string, src []byte) *Document {
+	return &Document{
+		path:  path,
+		g:     grammarFor(LangForPath(path)),
+		text:  append([]byte(nil), src...),
+		dirty: true,
+	}
+}
+
+// Path is the document's path.
+func (d *Document) Path() string { return d.path }
+
+// Text returns the current text. The caller must not modify it; it stays valid
+// until the next Edit.
+func (d *Document) Text() []byte { return d.text }
+
+// Edit replaces the bytes [start, end) of the current text with newText. Offsets
+// are byte offsets into the current text; a range outside it (or reversed) is
+// refused with an error and the document is left untouched.
+func (d *Document) Edit(start, end int, newText string) error {
+	if d.closed {
+		return fmt.Errorf("edit %s: document is closed", d.path)
+	}
+	if start < 0 || end < start || end > len(d.text) {
+		return fmt.Errorf("edit %s: range [%d, %d) outside the text (length %d)", d.path, start, end, len(d.text))
+	}
+	startPt := pointAt(d.text, start)
+	oldEndPt := pointAt(d.text, end)
+	newEndPt := advancePoint(startPt, newText)
+
+	next := make([]byte, 0, len(d.text)-(end-start)+len(newText))
+	next = append(next, d.text[:start]...)
+	next = append(next, newText...)
+	next = append(next, d.text[end:]...)
+	d.text = next
+	d.dirty = true
+
+	if d.tree != nil {
+		d.tree.Edit(&sitter.InputEdit{
+			StartByte:      uint(start),
+			OldEndByte:     uint(end),
+			NewEndByte:     uint(start + len(newText)),
+			StartPosition:  startPt,
+			OldEndPosition: oldEndPt,
+			NewEndPosition: newEndPt,
+		})
+	}
+	return nil
+}
+
+// SetText replaces the whole text (a full-document sync); the next parse starts
+// from scratch.
+func (d *Document) SetText(src []byte) {
+	if d.closed {
+		return
+	}
+	d.text = append([]byte(nil), src...)
+	d.dropTree()
+	d.dirty = true
+}
+
+// Definition re-parses (incrementally when possible) and extracts the object
+// definition exactly as ExtractDefinition would for the current text.
+func (d *Document) Definition() *Definition {
+	def := &Definition{Path: d.path, Hash: hashSource(d.text), Fields: map[string]*Field{}}
+	if d.closed {
+		def.Skipped = "document is closed"
+		return def
+	}
+	if why := screenSource(d.text); why != "" {
+		d.dropTree()
+		def.Skipped = why
+		return def
+	}
+	tree := d.upToDateTree()
+	if tree == nil {
+		def.Skipped = "the parser gave up on this file"
+		return def
+	}
+	fillDefinition(def, d.g, d.text, tree)
+	return def
+}
+
+// Route re-parses when needed and extracts route references exactly as
+// ExtractRoute would for the current text.
+func (d *Document) Route() *RouteFile {
+	if d.closed || screenSource(d.text) != "" || !mayImportBindings(d.text) {
+		return nil
+	}
+	tree := d.upToDateTree()
+	if tree == nil {
+		return nil
+	}
+	return extractRouteFromTree(d.path, d.g, d.text, tree)
+}
+
+// Close releases the tree. Calling it again, or any method after it, is harmless.
+func (d *Document) Close() {
+	if d.closed {
+		return
+	}
+	d.dropTree()
+	d.closed = true
+}
+
+// upToDateTree parses the current text, re-using the edited old tree.
+func (d *Document) upToDateTree() *sitter.Tree {
+	if !d.dirty && d.tree != nil {
+		return d.tree
+	}
+	next := d.g.parse(d.text, d.tree)
+	d.dropTree()
+	d.tree = next
+	d.dirty = next == nil
+	return next
+}
+
+func (d *Document) dropTree() {
+	if d.tree != nil {
+		d.tree.Close()
+		d.tree = nil
+	}
+}
+
+// pointAt is tree-sitter's point for a byte offset: row counts "\n" only and
+// the column is in bytes.
+func pointAt(text []byte, offset int) sitter.Point {
+	before := text[:offset]
+	row := bytes.Count(before, []byte{'\n'})
+	lineStart := bytes.LastIndexByte(before, '\n') + 1
+	return sitter.Point{Row: uint(row), Column: uint(offset - lineStart)}
+}
+
+// advancePoint is the point reached after inserting s at p.
+func advancePoint(p sitter.Point, s string) sitter.Point {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			p.Row++
+			p.Column = 0
+		} else {
+			p.Column++
+		}
+	}
+	return p
+}
