@@ -145,5 +145,6 @@ func (JSONPrinter) Print(w io.Writer, r *Result) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(rep)
 }

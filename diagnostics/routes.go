@@ -37,10 +37,9 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 			}
 			if s := suggestObject(app, ref.Object); s != "" {
 				d.Message += fmt.Sprintf("; did you mean %q?", s)
-				if ref.Kind == analysis.RefObjectProperty {
-					d.Fixes = []Fix{{Title: fmt.Sprintf("Change to '%s'", s), Preferred: true,
-						Edits: []TextEdit{{Path: rf.Path, Range: ref.At, NewText: s}}}}
-				}
+				// ref.At is the property or the string's content, so the name alone is replaced
+				d.Fixes = []Fix{{Title: fmt.Sprintf("Change to '%s'", s), Preferred: true,
+					Edits: []TextEdit{{Path: rf.Path, Range: ref.At, NewText: s}}}}
 			}
 			out = append(out, d)
 			continue
@@ -77,7 +76,7 @@ func knownMembers(e *analysis.Entry) (map[string]bool, bool) {
 	if d == nil || d.Export != analysis.ExportDefine || !d.ConfigIsLiteral || configOpen(d) {
 		return nil, false
 	}
-	if f := d.Fields["methods"]; f != nil && (f.Kind != analysis.KindObject || unknownWithin(d, f.Value)) {
+	if f := d.Fields["methods"]; f != nil && (f.Kind != analysis.KindObject || methodsOpen(d)) {
 		return nil, false
 	}
 	known := map[string]bool{}
@@ -181,5 +180,20 @@ func appDirOf(app *analysis.App) string {
 // config (e.g. one with script_name pointing at another worker): a route may use
 // it even though no object file defines it.
 func wranglerHasBinding(app *analysis.App, binding string) bool {
+	if app.Wrangler == nil {
+		return false
+	}
+	for _, b := range app.Wrangler.Bindings {
+		if b.Name == binding && !b.Local() {
+			return true
+		}
+	}
+	for _, env := range app.Wrangler.Envs {
+		for _, b := range env.Bindings {
+			if b.Name == binding && !b.Local() {
+				return true
+			}
+		}
+	}
 	return false
 }

@@ -116,7 +116,7 @@ func presenceFindings(e *analysis.Entry) []Diagnostic {
 	var out []Diagnostic
 	at := calleeRange(d)
 	methods := d.Fields["methods"]
-	methodsKnown := methods == nil || (methods.Kind == analysis.KindObject && !unknownWithin(d, methods.Value))
+	methodsKnown := methods == nil || (methods.Kind == analysis.KindObject && !methodsOpen(d))
 	hasMethods := methods != nil && (!methodsKnown || len(d.Methods) > 0)
 	hasHandler := d.Has("fetch") || d.Has("alarm") || d.Has("webSocketMessage") || hasMethods
 	if !hasHandler {
@@ -171,10 +171,31 @@ func configOpen(d *analysis.Definition) bool {
 	return false
 }
 
-// unknownWithin reports whether something not statically known lies inside r.
-func unknownWithin(d *analysis.Definition, r analysis.Range) bool {
+// methodsOpen reports a spread or computed key in the methods object: the set of
+// method names is then not known. (A method whose value alone is unknown still
+// has a known name.)
+func methodsOpen(d *analysis.Definition) bool {
+	f := d.Fields["methods"]
+	if f == nil {
+		return false
+	}
+	for _, m := range d.Methods {
+		if m.ComputedKey {
+			return true
+		}
+	}
 	for _, u := range d.Unknowns {
-		if contains(r, u.At) {
+		if !contains(f.Value, u.At) {
+			continue
+		}
+		inMethod := false
+		for _, m := range d.Methods {
+			if contains(m.At, u.At) {
+				inMethod = true
+				break
+			}
+		}
+		if !inMethod {
 			return true
 		}
 	}

@@ -77,19 +77,18 @@ func renamedReserved(name string) string {
 	return "handle" + strings.ToUpper(name[:1]) + name[1:]
 }
 
-// renameMethodFixes renames a method whose name the runtime refuses. Quoted keys
-// are left alone (their range may or may not include the quotes).
+// renameMethodFixes renames a method whose name the runtime refuses.
 func renameMethodFixes(path string, m analysis.Method, taken map[string]bool) []Fix {
-	if m.StringKey {
-		return nil
-	}
 	base := renamedReserved(m.Name)
 	name := base
 	for i := 2; taken[name]; i++ {
 		name = fmt.Sprintf("%s%d", base, i)
 	}
 	text := name
-	if m.Form == analysis.FormShorthand {
+	switch {
+	case m.StringKey: // NameAt covers the quotes
+		text = "'" + name + "'"
+	case m.Form == analysis.FormShorthand:
 		text = name + ": " + m.Name // keep the value the shorthand referred to
 	}
 	return []Fix{{

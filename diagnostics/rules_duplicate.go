@@ -55,9 +55,9 @@ func duplicateOf(m *analysis.Manifest, e *analysis.Entry) (Diagnostic, bool) {
 			}
 		}
 	}
-	note(m.ByObject.Get(e.ObjectName), "object name "+e.ObjectName)
-	note(m.ByClass.Get(e.ClassName), "class "+e.ClassName)
-	note(m.ByBinding.Get(e.BindingName), "binding "+e.BindingName)
+	note(m.ByObject.Get(e.ObjectName), fmt.Sprintf("object name %q", e.ObjectName))
+	note(m.ByClass.Get(e.ClassName), fmt.Sprintf("class %q", e.ClassName))
+	note(m.ByBinding.Get(e.BindingName), fmt.Sprintf("binding %q", e.BindingName))
 	if len(others) == 0 {
 		return Diagnostic{}, false
 	}
@@ -72,13 +72,13 @@ func duplicateOf(m *analysis.Manifest, e *analysis.Entry) (Diagnostic, bool) {
 		files = append(files, filepath.Base(o.Path))
 		related = append(related, Related{
 			Path: o.Path, Range: entryNameRange(o),
-			Message: fmt.Sprintf("also gives %s", strings.Join(others[o], ", ")),
+			Message: "also gives " + others[o][0],
 		})
 	}
 	return Diagnostic{
 		Code: DuplicateName, Severity: Error, Path: e.Path, Range: entryNameRange(e),
-		Message: fmt.Sprintf("duplicate %s: also defined by %s; only one durable object can use these names",
-			strings.Join(others[list[0]], ", "), strings.Join(files, ", ")),
+		Message: fmt.Sprintf("duplicate %s: also defined by %s; object, class and binding names must be unique",
+			others[list[0]][0], strings.Join(files, ", ")),
 		Related: related,
 	}, true
 }

@@ -1,0 +1,108 @@
+package diagnostics
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden want/* files of testdata/check/*.txtar")
+
+// writeArchive writes the archive's files (all but want/*) below dir.
+func writeArchive(t testing.TB, ar *txtar.Archive, dir string) {
+	t.Helper()
+	for _, f := range ar.Files {
+		if strings.HasPrefix(f.Name, "want/") {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestCheckGolden runs RunCheck over each txtar app (real loading and
+// extraction) and compares every output format with its golden file.
+func TestCheckGolden(t *testing.T) {
+	t.Setenv("CLOUDWERK_LSP_CACHE", "off")
+	files, _ := filepath.Glob("testdata/check/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no fixtures")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			writeArchive(t, ar, dir)
+			t.Chdir(dir)
+			res, err := RunCheck(nil, Options{Severity: othersOff})
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed := false
+			for _, format := range Formats {
+				p, _ := NewPrinter(format)
+				var buf bytes.Buffer
+				if err := p.Print(&buf, res); err != nil {
+					t.Fatal(err)
+				}
+				name := "want/" + format
+				i := fileIndex(ar, name)
+				if *update {
+					if i < 0 {
+						ar.Files = append(ar.Files, txtar.File{Name: name})
+						i = len(ar.Files) - 1
+					}
+					if !bytes.Equal(ar.Files[i].Data, buf.Bytes()) {
+						ar.Files[i].Data = buf.Bytes()
+						changed = true
+					}
+					continue
+				}
+				if i < 0 {
+					t.Errorf("%s: no %s (run with -update)", file, name)
+					continue
+				}
+				if got, want := buf.String(), string(ar.Files[i].Data); got != want {
+					t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+				}
+			}
+			if changed {
+				if err := os.WriteFile(filepath.Join(origDir, file), txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// othersOff turns off the wrangler drift and staleness codes, which have their
+// own tests: these goldens pin the object/route rules and the printers.
+var othersOff = map[Code]Severity{
+	KVStorage: 0, StorageChanged: 0, WranglerConfig: 0, ConfigAmbiguous: 0, BindingMissing: 0, BindingMismatch: 0,
+	BindingOrphaned: 0, MigrationMissing: 0, LedgerInvalid: 0, OrphanedClass: 0, GeneratedStale: 0,
+}
+
+// origDir is the package folder (tests chdir into temp dirs).
+var origDir, _ = os.Getwd()
+
+func fileIndex(ar *txtar.Archive, name string) int {
+	for i, f := range ar.Files {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
