@@ -1,12 +1,84 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
-// runCheck is a placeholder until its owner lands it.
+// severityFlags collects repeatable --severity CODE=level values.
+type severityFlags map[diagnostics.Code]diagnostics.Severity
+
+func (s severityFlags) String() string { return "" }
+
+func (s severityFlags) Set(v string) error {
+	code, level, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("want CODE=level, got %q", v)
+	}
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if diagnostics.RuleFor(diagnostics.Code(code)).Short == code {
+		return fmt.Errorf("unknown code %q", code)
+	}
+	sev, ok := diagnostics.ParseSeverity(strings.ToLower(strings.TrimSpace(level)))
+	if !ok {
+		return fmt.Errorf("unknown level %q (want error, warning, info, hint or off)", level)
+	}
+	s[diagnostics.Code(code)] = sev
+	return nil
+}
+
 func runCheck(args []string) int {
-	fmt.Fprintln(os.Stderr, "cloudwerk-lsp: check: not built yet")
-	return exitUsage
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp check [--format human|json|sarif|github] [--output FILE] [--fail-on-warnings] [--severity CODE=level]... [DIR...]")
+		fs.PrintDefaults()
+	}
+	format := fs.String("format", "human", "output format: "+strings.Join(diagnostics.Formats, ", "))
+	output := fs.String("output", "", "write the report to `FILE` instead of stdout")
+	failOnWarnings := fs.Bool("fail-on-warnings", false, "exit 1 on warnings too")
+	sev := severityFlags{}
+	fs.Var(sev, "severity", "override a code's severity, e.g. NO_INIT=off (repeatable; `CODE=level`)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	printer, err := diagnostics.NewPrinter(*format)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		return exitUsage
+	}
+	res, err := diagnostics.RunCheck(fs.Args(), diagnostics.Options{Severity: sev})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		return exitUsage
+	}
+	var w io.Writer = os.Stdout
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := printer.Print(w, res); err != nil {
+		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		return exitUsage
+	}
+	if *output != "" {
+		fmt.Fprintln(os.Stderr, diagnostics.Summary(res))
+	}
+	if res.Failed(*failOnWarnings) {
+		return exitFindings
+	}
+	return exitOK
 }
