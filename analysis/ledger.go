@@ -30,8 +30,8 @@ type Ledger struct {
 	Live   map[string]*LiveClass
 	Tags   map[string]int // tag -> index of its first migration
 	Errors []LedgerError
-	// Deleted are classes deleted by some migration and not alive now.
-	Deleted map[string]bool
+	// Gone are classes deleted or renamed away by some migration and not alive now.
+	Gone map[string]bool
 }
 
 // LiveNames returns the live class names, sorted.
@@ -47,7 +47,7 @@ func (l *Ledger) LiveNames() []string {
 // ReplayLedger replays migrations in order. Unlike wrangler, which stops at the
 // first error, it skips the failing operation and goes on, so every problem is reported.
 func ReplayLedger(migs []Migration) *Ledger {
-	l := &Ledger{Live: map[string]*LiveClass{}, Tags: map[string]int{}, Deleted: map[string]bool{}}
+	l := &Ledger{Live: map[string]*LiveClass{}, Tags: map[string]int{}, Gone: map[string]bool{}}
 	for _, m := range migs {
 		if first, dup := l.Tags[m.Tag]; dup && m.Tag != "" {
 			l.Errors = append(l.Errors, LedgerError{Migration: m.Index, At: m.TagAt,
@@ -61,7 +61,7 @@ func ReplayLedger(migs []Migration) *Ledger {
 				continue
 			}
 			delete(l.Live, c.Name)
-			l.Deleted[c.Name] = true
+			l.Gone[c.Name] = true
 		}
 		for _, r := range m.RenamedClasses {
 			lc, ok := l.Live[r.From]
@@ -70,8 +70,9 @@ func ReplayLedger(migs []Migration) *Ledger {
 				continue
 			}
 			delete(l.Live, r.From)
+			l.Gone[r.From] = true
 			l.Live[r.To] = &LiveClass{Name: r.To, SQLite: lc.SQLite, CreatedBy: lc.CreatedBy, Migration: m.Index, At: r.At}
-			delete(l.Deleted, r.To)
+			delete(l.Gone, r.To)
 		}
 		l.create(m, m.NewClasses, false, "new_classes")
 		l.create(m, m.NewSqliteClasses, true, "new_sqlite_classes")
@@ -86,7 +87,7 @@ func (l *Ledger) create(m Migration, classes []ClassRef, sqlite bool, kind strin
 			continue
 		}
 		l.Live[c.Name] = &LiveClass{Name: c.Name, SQLite: sqlite, CreatedBy: m.Tag, Migration: m.Index, At: c.At}
-		delete(l.Deleted, c.Name)
+		delete(l.Gone, c.Name)
 	}
 }
 

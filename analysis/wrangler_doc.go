@@ -4,6 +4,7 @@
 package analysis
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -170,4 +171,49 @@ func ParseWranglerDoc(format WranglerFormat, data []byte) (*WranglerDoc, *Wrangl
 type WranglerIssue struct {
 	At      Range
 	Message string
+}
+
+// Value returns the decoded value at path (keys and PathIndex parts).
+func (d *WranglerDoc) Value(path ...string) (any, bool) {
+	var cur any = d.Root
+	for _, p := range path {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[p]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			if !strings.HasPrefix(p, "\x01") {
+				return nil, false
+			}
+			i, err := strconv.Atoi(p[1:])
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// Keys returns the keys of the table/object at path, sorted by where they appear in the file.
+func (d *WranglerDoc) Keys(path ...string) []string {
+	v, _ := d.Value(path...)
+	m, _ := v.(map[string]any)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	at := func(k string) int {
+		if l, ok := d.Loc(append(append([]string(nil), path...), k)...); ok {
+			return l.At.Start
+		}
+		return -1
+	}
+	sort.Slice(keys, func(i, j int) bool { return at(keys[i]) < at(keys[j]) })
+	return keys
 }

@@ -26,6 +26,7 @@ func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
 	if _, isObj := v.Value.(*hujson.Object); !isObj {
 		return false, v.StartOffset, "wrangler config: the top-level value must be an object"
 	}
+	d.setLoc(nil, Located{At: Span{v.StartOffset, v.EndOffset}, Value: Span{v.StartOffset, v.EndOffset}})
 	d.locateJSON(&v, nil)
 	std := v.Clone()
 	std.Standardize()

@@ -1,0 +1,324 @@
+// This file plans the wrangler config generate writes: bindings upserted for every
+// valid object (top level and each [env.X] that declares durable_objects), one
+// [[migrations]] entry appended when something changed (or `exports` entries), and
+// the file created as wrangler.toml when the app has none. Edits are byte splices;
+// the result is re-read and checked before it is offered.
+package codegen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// WranglerPlan is the change generate would make to the wrangler file.
+type WranglerPlan struct {
+	Path   string
+	Format analysis.WranglerFormat
+	Exists bool // false: the file would be created
+	Old    []byte
+	New    []byte
+
+	Migration       *PlannedMigration // the appended entry, nil when none
+	AddedExports    []string
+	AddedBindings   []string // "COUNTER -> Counter", prefixed with "env.X: " for environments
+	UpdatedBindings []string
+	RemovedBindings []string
+
+	// NeedsFlag says which decisions only the user can make (an orphaned class):
+	// nothing destructive is planned without --rename/--delete.
+	NeedsFlag []string
+	// Withheld are new classes not created because an orphan may be their old name.
+	Withheld []string
+	Warnings []string
+}
+
+// Changed reports whether the plan writes anything.
+func (p *WranglerPlan) Changed() bool { return !p.Exists || !bytes.Equal(p.Old, p.New) }
+
+// ErrNeedsDecision is wrapped by the generate seam's error when an orphaned class
+// sits next to a new class: appending the new class would make the rename impossible.
+var ErrNeedsDecision = errors.New("the migration ledger needs a decision")
+
+func init() { wranglerPlanner = wranglerChange }
+
+// wranglerChange adapts PlanWrangler to generate's planner seam.
+func wranglerChange(app *analysis.App, opts Options) (*FileChange, error) {
+	p, err := PlanWrangler(app, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Withheld) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNeedsDecision, strings.Join(p.NeedsFlag, "; "))
+	}
+	if !p.Changed() {
+		return nil, nil
+	}
+	return &FileChange{Path: p.Path, Target: TargetWrangler, Old: p.Old, Exists: p.Exists, New: p.New}, nil
+}
+
+// PlanWrangler plans the wrangler file of app. It never writes.
+func PlanWrangler(app *analysis.App, opts Options) (*WranglerPlan, error) {
+	if app == nil {
+		return nil, errors.New("no app")
+	}
+	objs := ManagedObjects(app)
+	w := app.Wrangler
+	if w == nil {
+		return createWrangler(app, objs, opts)
+	}
+	if w.ParseError != nil {
+		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", w.Path, w.ParseError.Message)
+	}
+	return EditWrangler(w.Path, w.Data, objs, opts)
+}
+
+// EditWrangler computes the new content of the wrangler file at path (content
+// data) for objs. It is pure: the file name only selects the format.
+func EditWrangler(path string, data []byte, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
+	w := analysis.ParseWrangler(path, data)
+	if w.ParseError != nil {
+		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", path, w.ParseError.Message)
+	}
+	if len(w.ShapeErrors) > 0 {
+		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", path, w.ShapeErrors[0].Message)
+	}
+	lp, err := planLedger(w, objs, opts)
+	if err != nil {
+		return nil, err
+	}
+	plan := &WranglerPlan{Path: path, Format: w.Format, Exists: true, Old: data, Migration: lp.Migration,
+		NeedsFlag: lp.NeedsFlag, Withheld: lp.Withheld, Warnings: lp.Warnings}
+
+	// Bindings whose class went away (now or earlier in the ledger) may be dropped.
+	gone := map[string]bool{}
+	for c := range analysis.ReplayLedger(w.Migrations).Gone {
+		gone[c] = true
+	}
+	for c := range lp.Gone {
+		gone[c] = true
+	}
+	edits := []bindingEdit{planBindings(nil, w.Bindings, objs, gone)}
+	for _, env := range w.Envs {
+		if env.DeclaresDurableObjects {
+			edits = append(edits, planBindings([]string{"env", env.Name}, env.Bindings, objs, gone))
+		} else if len(objs) > 0 {
+			plan.Warnings = append(plan.Warnings, fmt.Sprintf(`"durable_objects" exists at the top level, but not on "env.%s". This is not what you probably want, since "durable_objects" is not inherited by environments. Please add "durable_objects" to "env.%s".`, env.Name, env.Name))
+		}
+	}
+
+	nl := "\n"
+	if w.Doc.CRLF {
+		nl = "\r\n"
+	}
+	type editor interface {
+		bindings(bindingEdit) ([]splice, error)
+		migration(*PlannedMigration) ([]splice, error)
+		exports([]ManagedObject) ([]splice, error)
+	}
+	var ed editor = &tomlEditor{doc: w.Doc, nl: nl}
+	if w.Format != analysis.WranglerTOML {
+		ed = &jsonEditor{doc: w.Doc, nl: nl}
+	}
+	var splices []splice
+	for _, be := range edits {
+		s, err := ed.bindings(be)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		splices = append(splices, s...)
+		plan.recordBindings(be)
+	}
+	if lp.Migration != nil {
+		s, err := ed.migration(lp.Migration)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		splices = append(splices, s...)
+	}
+	if len(lp.NewExports) > 0 {
+		s, err := ed.exports(lp.NewExports)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		splices = append(splices, s...)
+		for _, o := range lp.NewExports {
+			plan.AddedExports = append(plan.AddedExports, o.Class)
+		}
+	}
+	plan.New = applySplices(data, splices)
+	if err := verifyEdit(path, plan, objs, edits); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// bindingEdit is what changes in one bindings array.
+type bindingEdit struct {
+	prefix []string       // nil, or {"env", name}
+	update map[int]string // array index -> new class_name
+	remove map[int]bool
+	add    []ManagedObject
+	names  map[int]string // array index -> binding name, for the report
+}
+
+// planBindings upserts one binding per object into existing: user bindings (with
+// script_name) are never touched; a local binding is dropped only when its class
+// was deleted or renamed away.
+func planBindings(prefix []string, existing []analysis.DOBinding, objs []ManagedObject, gone map[string]bool) bindingEdit {
+	be := bindingEdit{prefix: prefix, update: map[int]string{}, remove: map[int]bool{}, names: map[int]string{}}
+	byName := map[string]analysis.DOBinding{}
+	for _, b := range existing {
+		if _, dup := byName[b.Name]; !dup {
+			byName[b.Name] = b
+		}
+		be.names[b.Index] = b.Name + " -> " + b.ClassName
+	}
+	wantBinding := map[string]bool{}
+	for _, o := range objs {
+		wantBinding[o.Binding] = true
+		b, ok := byName[o.Binding]
+		switch {
+		case !ok:
+			be.add = append(be.add, o)
+		case !b.Local():
+			// A binding to another worker's class under this name is the user's.
+		case b.ClassName != o.Class:
+			be.update[b.Index] = o.Class
+		}
+	}
+	want := map[string]bool{}
+	for _, o := range objs {
+		want[o.Class] = true
+	}
+	for _, b := range existing {
+		if b.Local() && !wantBinding[b.Name] && !want[b.ClassName] && gone[b.ClassName] {
+			be.remove[b.Index] = true
+		}
+	}
+	return be
+}
+
+func (p *WranglerPlan) recordBindings(be bindingEdit) {
+	prefix := ""
+	if len(be.prefix) == 2 {
+		prefix = "env." + be.prefix[1] + ": "
+	}
+	for _, o := range be.add {
+		p.AddedBindings = append(p.AddedBindings, prefix+o.Binding+" -> "+o.Class)
+	}
+	for _, i := range sortedKeys(be.update) {
+		p.UpdatedBindings = append(p.UpdatedBindings, prefix+be.names[i]+" => "+be.update[i])
+	}
+	for _, i := range sortedKeys(be.remove) {
+		p.RemovedBindings = append(p.RemovedBindings, prefix+be.names[i])
+	}
+}
+
+func sortedKeys[V any](m map[int]V) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// verifyEdit re-reads the new content: it must parse, replay, and hold what was planned.
+func verifyEdit(path string, plan *WranglerPlan, objs []ManagedObject, edits []bindingEdit) error {
+	w := analysis.ParseWrangler(path, plan.New)
+	fail := func(why string) error {
+		return fmt.Errorf("%s: cannot edit this file safely (%s); it is not written", path, why)
+	}
+	if w.ParseError != nil {
+		return fail(w.ParseError.Message)
+	}
+	if len(w.ShapeErrors) > 0 {
+		return fail(w.ShapeErrors[0].Message)
+	}
+	if l := w.Ledger(); len(l.Errors) > 0 {
+		return fail(l.Errors[0].Message)
+	}
+	if plan.Migration != nil {
+		if n := len(w.Migrations); n == 0 || w.Migrations[n-1].Tag != plan.Migration.Tag {
+			return fail("the new migration is not last")
+		}
+	}
+	check := func(bs []analysis.DOBinding, where string) error {
+		have := map[string]bool{}
+		for _, b := range bs {
+			have[b.Name] = true
+		}
+		for _, o := range objs {
+			if !have[o.Binding] {
+				return fail(fmt.Sprintf("binding %s missing %s after the edit", o.Binding, where))
+			}
+		}
+		return nil
+	}
+	for _, be := range edits {
+		if be.prefix == nil {
+			if err := check(w.Bindings, "at the top level"); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, env := range w.Envs {
+			if env.Name == be.prefix[1] {
+				if err := check(env.Bindings, "in env."+env.Name); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// DefaultCompatibilityDate is written into a new wrangler.toml; fixed so generate stays deterministic.
+const DefaultCompatibilityDate = "2025-06-01"
+
+var unsafeWorkerName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// createWrangler renders a new wrangler.toml for an app without one.
+func createWrangler(app *analysis.App, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
+	lp, err := planLedger(nil, objs, opts)
+	if err != nil {
+		return nil, err
+	}
+	name := strings.Trim(unsafeWorkerName.ReplaceAllString(strings.ToLower(filepath.Base(app.Root)), "-"), "-")
+	if name == "" {
+		name = "cloudwerk-app"
+	}
+	nl := "\n"
+	var b strings.Builder
+	b.WriteString("name = " + quoteString(name) + nl)
+	b.WriteString("main = " + quoteString(workerEntry(app.Root)) + nl)
+	b.WriteString("compatibility_date = " + quoteString(DefaultCompatibilityDate) + nl)
+	plan := &WranglerPlan{Path: filepath.Join(app.Root, "wrangler.toml"), Format: analysis.WranglerTOML, Migration: lp.Migration}
+	for _, o := range objs {
+		b.WriteString(nl + "[[durable_objects.bindings]]" + nl + "name = " + quoteString(o.Binding) + nl + "class_name = " + quoteString(o.Class) + nl)
+		plan.AddedBindings = append(plan.AddedBindings, o.Binding+" -> "+o.Class)
+	}
+	if lp.Migration != nil {
+		b.WriteString(nl + "[[migrations]]" + nl + strings.Join(tomlMigrationFields(lp.Migration), nl) + nl)
+	}
+	plan.New = []byte(b.String())
+	return plan, nil
+}
+
+// workerEntry picks the worker entry for a new wrangler.toml.
+func workerEntry(root string) string {
+	for _, c := range []string{"worker.ts", "src/index.ts", "src/worker.ts", "index.ts"} {
+		if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && st.Mode().IsRegular() {
+			return c
+		}
+	}
+	return "worker.ts"
+}

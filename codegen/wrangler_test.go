@@ -1,0 +1,238 @@
+package codegen
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"golang.org/x/tools/txtar"
+)
+
+var updateWrangler = flag.Bool("update", false, "rewrite the golden files in testdata/wrangler")
+
+// A golden case is a txtar archive:
+//
+//	objects       one object per line: Class BINDING sqlite|kv
+//	request       optional: `rename Old=New` / `delete Class` lines
+//	wrangler.*    the input file (its name selects the format)
+//	want          the edited file (absent when an error is expected)
+//	report        what the plan says (migration, bindings, flags, warnings) or `error: ...`
+func TestWranglerGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/wrangler/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden cases")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var objs []ManagedObject
+			var opts Options
+			var name string
+			var input []byte
+			for _, f := range ar.Files {
+				switch {
+				case f.Name == "objects":
+					objs = parseObjects(t, string(f.Data))
+				case f.Name == "request":
+					opts = parseRequest(string(f.Data))
+				case strings.HasPrefix(f.Name, "wrangler."):
+					name, input = f.Name, f.Data
+				}
+			}
+			plan, err := EditWrangler(name, input, objs, opts)
+			var want, report []byte
+			if err != nil {
+				report = []byte("error: " + err.Error() + "\n")
+			} else {
+				want = plan.New
+				report = []byte(planReport(plan))
+				// Idempotence: planning again on the output changes nothing.
+				again, err := EditWrangler(name, plan.New, objs, Options{})
+				if err != nil {
+					t.Fatalf("second run: %v", err)
+				}
+				if !bytes.Equal(again.New, plan.New) && len(plan.Withheld) == 0 {
+					t.Errorf("second run changed the file:\n%s", again.New)
+				}
+			}
+			if *updateWrangler {
+				var out []txtar.File
+				for _, f := range ar.Files {
+					if f.Name != "want" && f.Name != "report" {
+						out = append(out, f)
+					}
+				}
+				if want != nil {
+					out = append(out, txtar.File{Name: "want", Data: want})
+				}
+				out = append(out, txtar.File{Name: "report", Data: report})
+				ar.Files = out
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, f := range ar.Files {
+				switch f.Name {
+				case "want":
+					if !bytes.Equal(f.Data, want) {
+						t.Errorf("output differs:\n--- got\n%s\n--- want\n%s", want, f.Data)
+					}
+				case "report":
+					if !bytes.Equal(f.Data, report) {
+						t.Errorf("report differs:\n--- got\n%s\n--- want\n%s", report, f.Data)
+					}
+				}
+			}
+		})
+	}
+}
+
+func parseObjects(t *testing.T, s string) []ManagedObject {
+	var out []ManagedObject
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if len(f) != 3 {
+			t.Fatalf("bad object line %q", line)
+		}
+		out = append(out, ManagedObject{Class: f[0], Binding: f[1], SQLite: f[2] == "sqlite"})
+	}
+	return out
+}
+
+func parseRequest(s string) Options {
+	var o Options
+	for _, line := range strings.Split(s, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		switch f[0] {
+		case "rename":
+			from, to, _ := strings.Cut(f[1], "=")
+			o.Renames = append(o.Renames, Rename{From: from, To: to})
+		case "delete":
+			o.Deletes = append(o.Deletes, f[1])
+		}
+	}
+	return o
+}
+
+func planReport(p *WranglerPlan) string {
+	var b strings.Builder
+	if p.Migration != nil {
+		fmt.Fprintf(&b, "migration: %s\n", p.Migration.Summary())
+	} else {
+		b.WriteString("migration: nothing to append\n")
+	}
+	for _, s := range p.AddedExports {
+		fmt.Fprintf(&b, "export added: %s\n", s)
+	}
+	for _, s := range p.AddedBindings {
+		fmt.Fprintf(&b, "binding added: %s\n", s)
+	}
+	for _, s := range p.UpdatedBindings {
+		fmt.Fprintf(&b, "binding updated: %s\n", s)
+	}
+	for _, s := range p.RemovedBindings {
+		fmt.Fprintf(&b, "binding removed: %s\n", s)
+	}
+	for _, s := range p.NeedsFlag {
+		fmt.Fprintf(&b, "needs flag: %s\n", s)
+	}
+	for _, s := range p.Withheld {
+		fmt.Fprintf(&b, "withheld: %s\n", s)
+	}
+	for _, s := range p.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", s)
+	}
+	return b.String()
+}
+
+func TestWranglerCRLF(t *testing.T) {
+	in := strings.ReplaceAll("# ledger\nname = \"x\"\n\n[[durable_objects.bindings]]\nname = \"A\"\nclass_name = \"A\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"A\"]\n", "\n", "\r\n")
+	objs := []ManagedObject{{Class: "A", Binding: "A", SQLite: true}, {Class: "B", Binding: "B", SQLite: true}}
+	for _, name := range []string{"wrangler.toml"} {
+		p, err := EditWrangler(name, []byte(in), objs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := string(p.New)
+		if !strings.HasPrefix(out, in[:strings.Index(in, "[[migrations]]")]) && !strings.Contains(out, "[[durable_objects.bindings]]\r\nname = \"B\"") {
+			t.Errorf("binding not added with CRLF:\n%q", out)
+		}
+		if strings.Count(out, "\n") != strings.Count(out, "\r\n") {
+			t.Errorf("lone LF in output:\n%q", out)
+		}
+		if !strings.Contains(out, "tag = \"v2\"\r\nnew_sqlite_classes = [\"B\"]\r\n") {
+			t.Errorf("migration missing:\n%q", out)
+		}
+	}
+	jin := strings.ReplaceAll("{\n  // c\n  \"name\": \"x\",\n  \"migrations\": [\n    { \"tag\": \"v1\", \"new_sqlite_classes\": [\"A\"] },\n  ],\n}\n", "\n", "\r\n")
+	p, err := EditWrangler("wrangler.jsonc", []byte(jin), objs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := string(p.New); strings.Count(out, "\n") != strings.Count(out, "\r\n") {
+		t.Errorf("lone LF in JSONC output:\n%q", out)
+	}
+}
+
+func TestPlanWranglerCreates(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "My App")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	app := &analysis.App{Root: root}
+	p, err := PlanWrangler(app, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Exists || p.Path != filepath.Join(root, "wrangler.toml") || !strings.HasPrefix(string(p.New), "name = \"my-app\"\nmain = \"worker.ts\"\ncompatibility_date = ") {
+		t.Fatalf("plan = %+v\n%s", p, p.New)
+	}
+	if w := analysis.ParseWrangler(p.Path, p.New); !w.Parsed() {
+		t.Fatalf("created file does not parse: %+v", w.ParseError)
+	}
+}
+
+func TestPlanWranglerRefusesBrokenFile(t *testing.T) {
+	app := &analysis.App{Root: "/app", Wrangler: analysis.ParseWrangler("/app/wrangler.toml", []byte("name = \n"))}
+	if _, err := PlanWrangler(app, Options{}); err == nil || !strings.Contains(err.Error(), "WRANGLER_CONFIG") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestNextTag(t *testing.T) {
+	tests := []struct {
+		tags []string
+		want string
+	}{
+		{nil, "v1"},
+		{[]string{"v1"}, "v2"},
+		{[]string{"v1", "v9", "v3"}, "v10"},
+		{[]string{"initial"}, "cloudwerk-2"},
+		{[]string{"v1", "cloudwerk-3", "x"}, "cloudwerk-4"},
+		{[]string{"cloudwerk-2", "b"}, "cloudwerk-3"},
+	}
+	for _, tt := range tests {
+		var migs []analysis.Migration
+		for _, tag := range tt.tags {
+			migs = append(migs, analysis.Migration{Tag: tag})
+		}
+		if got := nextTag(migs); got != tt.want {
+			t.Errorf("nextTag(%v) = %q, want %q", tt.tags, got, tt.want)
+		}
+	}
+}
