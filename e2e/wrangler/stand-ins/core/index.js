@@ -1,0 +1,4 @@
+// TEST STAND-IN for @cloudwerk/core (not the real package).
+export function defineConfig(config) {
+  return config;
+}
