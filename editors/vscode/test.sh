@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The VS Code extension's suite: install pinned dependencies, type-check, unit
+# tests, bundle, package the .vsix, then the protocol end-to-end test against a
+# freshly built cloudwerk-lsp. Needs only Node 20+, npm and Go.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$here"
+
+for tool in node npm go; do
+	command -v "$tool" >/dev/null || { echo "editors/vscode/test.sh: $tool is required" >&2; exit 1; }
+done
+
+work="$(mktemp -d)"
+cleanup() { rm -rf "$work" "$here/cloudwerk-lsp.vsix"; }
+trap cleanup EXIT
+
+echo "-- npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "-- type-check (tsc --noEmit)"
+npm run --silent typecheck
+
+echo "-- unit tests (node --test)"
+npm run --silent test:unit
+
+echo "-- bundle (esbuild)"
+npm run --silent bundle
+test -s dist/extension.js
+
+echo "-- package (vsce)"
+npx --no-install vsce package --no-dependencies --out cloudwerk-lsp.vsix >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log"; exit 1; }
+test -s cloudwerk-lsp.vsix
+# A .vsix is a zip; its central directory lists the names uncompressed.
+node -e '
+const buf = require("fs").readFileSync("cloudwerk-lsp.vsix");
+for (const want of ["extension/package.json", "extension/dist/extension.js", "extension.vsixmanifest", "extension/LICENSE"]) {
+  if (!buf.includes(Buffer.from(want))) { console.error("vsix lacks " + want); process.exit(1); }
+}
+if (buf.includes(Buffer.from("extension/node_modules/"))) { console.error("vsix bundles node_modules"); process.exit(1); }
+console.log("cloudwerk-lsp.vsix: " + buf.length + " bytes");
+'
+
+echo "-- build cloudwerk-lsp"
+(cd "$repo" && go build -o "$work/cloudwerk-lsp" ./cmd/cloudwerk-lsp)
+"$work/cloudwerk-lsp" version
+
+echo "-- protocol end-to-end test"
+CLOUDWERK_LSP_BIN="$work/cloudwerk-lsp" npm run --silent test:e2e
+
+echo "editors/vscode: all passed"

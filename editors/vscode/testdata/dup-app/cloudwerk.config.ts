@@ -1,0 +1,5 @@
+import { defineConfig } from '@cloudwerk/core'
+
+export default defineConfig({
+  appDir: 'app',
+})
