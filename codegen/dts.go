@@ -35,8 +35,13 @@ func renderTypes(root string, objs []object) []byte {
 	for _, o := range objs {
 		scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
 		b.WriteString("/** RPC methods of durable object `" + o.Entry.ObjectName + "` (" + o.RelPath + "). */\n")
+		methods := buildMethods(o.Entry.Def, scope)
+		if len(methods) == 0 {
+			b.WriteString("export interface " + o.stubName() + " {}\n\n")
+			continue
+		}
 		b.WriteString("export interface " + o.stubName() + " {\n")
-		for _, m := range buildMethods(o.Entry.Def, scope) {
+		for _, m := range methods {
 			b.WriteString("  " + m.Name + "(" + m.paramList() + "): " + m.Result + ";\n")
 		}
 		b.WriteString("}\n\n")
@@ -58,13 +63,19 @@ export type CloudwerkStub<S> = S & {
 };
 
 /** The app's durable-object bindings, as wrangler types writes them, over the generated classes. */
-export interface Env {
 `)
+	if len(objs) == 0 {
+		b.WriteString("export interface Env {}\n")
+	} else {
+		b.WriteString("export interface Env {\n")
+	}
 	for _, o := range objs {
 		b.WriteString("  " + o.Entry.BindingName + ": DurableObjectNamespace<import('" + classesRel + "/" +
 			o.Entry.ClassName + "')." + o.Entry.ClassName + ">;\n")
 	}
-	b.WriteString("}\n")
+	if len(objs) > 0 {
+		b.WriteString("}\n")
+	}
 
 	if len(objs) > 0 {
 		// Function overloads merge in a module augmentation; durableObjects itself is a

@@ -19,6 +19,7 @@ func (s typeScope) resolve(text string) string {
 type typeToken struct {
 	kind byte // 'i' identifier, 's' string literal, 'p' punctuation
 	text string
+	nl   bool // a line break precedes the token
 }
 
 func (s typeScope) rewrite(text string) (string, bool) {
@@ -28,20 +29,27 @@ func (s typeScope) rewrite(text string) (string, bool) {
 	}
 	var b strings.Builder
 	for i, t := range toks {
-		if i > 0 && needsSpace(toks[i-1], t) {
+		prev, next, next2 := tokenAt(toks, i-1), tokenAt(toks, i+1), tokenAt(toks, i+2)
+		// A property key, tuple label or function-type parameter name (not the
+		// branch of a conditional type, `? X : Y`).
+		isKey := t.kind == 'i' && prev.text != "?" && prev.text != "." &&
+			(next.text == ":" || (next.text == "?" && next2.text == ":"))
+		if isKey && t.nl && !isKeyPosition(prev) {
+			// Members separated only by a line break: keep them apart on one line.
+			b.WriteByte(';')
+		}
+		if i > 0 && (needsSpace(prev, t) || (isKey && t.nl)) {
 			b.WriteByte(' ')
 		}
 		if t.kind != 'i' {
 			b.WriteString(t.text)
 			continue
 		}
-		prev, next, next2 := tokenAt(toks, i-1), tokenAt(toks, i+1), tokenAt(toks, i+2)
 		switch {
 		case prev.text == ".":
 			// The member of a qualified name; its head was checked already.
 			b.WriteString(t.text)
-		case isKeyPosition(prev) && (next.text == ":" || (next.text == "?" && next2.text == ":")):
-			// A property key, tuple label or function-type parameter name.
+		case isKey:
 			b.WriteString(t.text)
 		case t.text == "typeof" || t.text == "import" || t.text == "infer" || t.text == "this":
 			// A value or module reference, or a type variable: not resolvable here.
@@ -94,10 +102,18 @@ var spacedPunct = map[string]bool{"|": true, "&": true, "=>": true, "=": true, "
 // substitutions are refused (they may reference anything).
 func tokenizeType(text string) ([]typeToken, bool) {
 	var toks []typeToken
+	nl := false
+	emit := func(kind byte, s string) {
+		toks = append(toks, typeToken{kind: kind, text: s, nl: nl})
+		nl = false
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == '\n':
+			nl = true
+			i++
+		case c == ' ' || c == '\t' || c == '\r':
 			i++
 		case c == '/' && i+1 < len(text) && text[i+1] == '/':
 			for i < len(text) && text[i] != '\n' {
@@ -123,14 +139,14 @@ func tokenizeType(text string) ([]typeToken, bool) {
 			if j >= len(text) {
 				return nil, false
 			}
-			toks = append(toks, typeToken{'s', text[i : j+1]})
+			emit('s', text[i:j+1])
 			i = j + 1
 		case identByte(c, true) || c >= 0x80:
 			j := i
 			for j < len(text) && (identByte(text[j], false) || text[j] >= 0x80) {
 				j++
 			}
-			toks = append(toks, typeToken{'i', text[i:j]})
+			emit('i', text[i:j])
 			i = j
 		case c >= '0' && c <= '9' || (c == '-' && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9'):
 			j := i + 1
@@ -138,16 +154,16 @@ func tokenizeType(text string) ([]typeToken, bool) {
 				text[j] == 'n' || text[j] == 'x' || text[j] == 'e' || (text[j] >= 'a' && text[j] <= 'f')) {
 				j++
 			}
-			toks = append(toks, typeToken{'s', text[i:j]}) // a numeric literal type behaves like a string literal
+			emit('s', text[i:j]) // a numeric literal type behaves like a string literal
 			i = j
 		case c == '=' && i+1 < len(text) && text[i+1] == '>':
-			toks = append(toks, typeToken{'p', "=>"})
+			emit('p', "=>")
 			i += 2
 		case c == '.' && strings.HasPrefix(text[i:], "..."):
-			toks = append(toks, typeToken{'p', "..."})
+			emit('p', "...")
 			i += 3
 		default:
-			toks = append(toks, typeToken{'p', string(c)})
+			emit('p', string(c))
 			i++
 		}
 	}
