@@ -1,0 +1,306 @@
+// This file defines diagnostics off the request path: a single worker that runs
+// the engine's rules for what changed (cancelling the pass a newer change makes
+// stale) and pushes versioned results to every affected file.
+package lsp
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
+)
+
+// work is what a diagnostics pass must recompute and publish.
+type work struct {
+	apps  map[string]bool // app roots needing the whole-app pass
+	files map[string]bool // files needing only their own findings
+	touch map[string]bool // files to publish even when their findings did not change (new version)
+}
+
+func (w *work) empty() bool { return len(w.apps)+len(w.files)+len(w.touch) == 0 }
+
+func (w *work) merge(o work) {
+	for k := range o.apps {
+		setAdd(&w.apps, k)
+	}
+	for k := range o.files {
+		setAdd(&w.files, k)
+	}
+	for k := range o.touch {
+		setAdd(&w.touch, k)
+	}
+}
+
+func setAdd(m *map[string]bool, k string) {
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[k] = true
+}
+
+// fileLocalCodes are the codes objectFindings and routeFindings produce: the
+// findings a file-only pass replaces; every other code comes from the
+// whole-app pass and is kept until that pass runs again.
+var fileLocalCodes = map[diagnostics.Code]bool{
+	diagnostics.InvalidName: true, diagnostics.InvalidDefinition: true, diagnostics.NoHandler: true,
+	diagnostics.InvalidConfig: true, diagnostics.NoInit: true, diagnostics.SqliteWithoutInit: true,
+	diagnostics.NoMethods: true, diagnostics.NotAnalyzable: true, diagnostics.FileUnreadable: true,
+	diagnostics.UnknownObject: true, diagnostics.UnknownMethod: true,
+}
+
+// publisher owns the diagnostics worker.
+type publisher struct {
+	s    *Server
+	wake chan struct{}
+
+	// mu guards pending and cancelRun.
+	mu        sync.Mutex
+	pending   work
+	cancelRun context.CancelFunc
+
+	// findings is owned by the worker goroutine: app root -> path -> findings.
+	findings map[string]map[string][]diagnostics.Diagnostic
+
+	// curMu guards current, the last published findings per path, which code
+	// actions read.
+	curMu   sync.RWMutex
+	current map[string][]diagnostics.Diagnostic
+
+	// onPass, when set (benchmarks), is called with the findings computed for each
+	// file-only pass, at the boundary where they are handed to publishing.
+	onPass func(path string, n int)
+}
+
+func newPublisher(s *Server) *publisher {
+	p := &publisher{s: s, wake: make(chan struct{}, 1), findings: map[string]map[string][]diagnostics.Diagnostic{}, current: map[string][]diagnostics.Diagnostic{}}
+	s.wg.Add(1)
+	go p.loop(s.ctx)
+	return p
+}
+
+// schedule queues a change and cancels the running pass, which is now stale
+// (its work is merged back and redone with the newest snapshot).
+func (p *publisher) schedule(ch change) {
+	var w work
+	if ch.appRoot != "" {
+		setAdd(&w.apps, ch.appRoot)
+	}
+	if ch.file != "" {
+		setAdd(&w.files, ch.file)
+	}
+	p.add(w)
+}
+
+// scheduleOpen is schedule plus an unconditional publish for the open file path,
+// whose version changed.
+func (p *publisher) scheduleOpen(ch change, path string) {
+	var w work
+	if ch.appRoot != "" {
+		setAdd(&w.apps, ch.appRoot)
+	}
+	if ch.file != "" {
+		setAdd(&w.files, ch.file)
+	}
+	setAdd(&w.touch, path)
+	p.add(w)
+}
+
+func (p *publisher) scheduleApp(root string) { p.schedule(change{appRoot: root}) }
+
+func (p *publisher) add(w work) {
+	if w.empty() {
+		return
+	}
+	p.mu.Lock()
+	p.pending.merge(w)
+	if p.cancelRun != nil {
+		p.cancelRun()
+	}
+	p.mu.Unlock()
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (p *publisher) loop(ctx context.Context) {
+	defer p.s.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.wake:
+		}
+		p.mu.Lock()
+		w := p.pending
+		p.pending = work{}
+		rctx, cancel := context.WithCancel(ctx)
+		p.cancelRun = cancel
+		p.mu.Unlock()
+		if !w.empty() && !p.run(rctx, w) {
+			p.mu.Lock()
+			p.pending.merge(w)
+			p.mu.Unlock()
+			if ctx.Err() == nil {
+				select {
+				case p.wake <- struct{}{}:
+				default:
+				}
+			}
+		}
+		cancel()
+	}
+}
+
+// run computes and publishes w against the current snapshot. It reports false,
+// committing nothing, when ctx was cancelled.
+func (p *publisher) run(ctx context.Context, w work) bool {
+	snap := p.s.snap.Load()
+	start := time.Now()
+	fresh := map[string]map[string][]diagnostics.Diagnostic{} // only the roots this pass recomputed
+	publish := map[string]string{}                            // path -> app root
+	for root := range w.apps {
+		byPath := map[string][]diagnostics.Diagnostic{}
+		if a := snap.appAt(root); a != nil {
+			for _, d := range analyzeApp(a.materialized(), p.s.diagOpts) {
+				byPath[d.Path] = append(byPath[d.Path], d)
+			}
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		for path := range p.findings[root] {
+			publish[path] = root
+		}
+		for path := range byPath {
+			publish[path] = root
+		}
+		fresh[root] = byPath
+	}
+	type fileResult struct {
+		root, path string
+		list       []diagnostics.Diagnostic
+	}
+	var files []fileResult
+	for path := range w.files {
+		a := snap.appFor(path)
+		if a == nil || w.apps[a.app.Root] {
+			continue // the whole-app pass above already covers it
+		}
+		var local []diagnostics.Diagnostic
+		if e := a.entry(path); e != nil {
+			local = objectFindings(a.app, e, p.s.diagOpts)
+		} else if r := a.route(path); r != nil {
+			local = routeFindings(a.app, r, p.s.diagOpts)
+		}
+		if p.onPass != nil {
+			p.onPass(path, len(local))
+		}
+		list := local
+		for _, d := range p.findings[a.app.Root][path] {
+			if !fileLocalCodes[d.Code] {
+				list = append(list, d)
+			}
+		}
+		files = append(files, fileResult{a.app.Root, path, list})
+		publish[path] = a.app.Root
+	}
+	for path := range w.touch {
+		if a := snap.appFor(path); a != nil {
+			publish[path] = a.app.Root
+		}
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	// Commit, then publish in a stable order.
+	for root, byPath := range fresh {
+		if snap.appAt(root) == nil {
+			delete(p.findings, root)
+			continue
+		}
+		p.findings[root] = byPath
+	}
+	for _, f := range files {
+		if p.findings[f.root] == nil {
+			p.findings[f.root] = map[string][]diagnostics.Diagnostic{}
+		}
+		if len(f.list) == 0 {
+			delete(p.findings[f.root], f.path)
+		} else {
+			p.findings[f.root][f.path] = f.list
+		}
+	}
+	paths := make([]string, 0, len(publish))
+	for path := range publish {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		list := p.findings[publish[path]][path]
+		p.curMu.Lock()
+		if len(list) == 0 {
+			delete(p.current, path)
+		} else {
+			p.current[path] = list
+		}
+		p.curMu.Unlock()
+		p.publish(ctx, snap, path, list)
+	}
+	p.s.log.Debug("diagnostics pass", zap.Int("apps", len(w.apps)), zap.Int("files", len(w.files)), zap.Int("published", len(paths)), zap.Duration("duration", time.Since(start)))
+	return true
+}
+
+// publish sends one file's diagnostics with the version of its open document.
+func (p *publisher) publish(ctx context.Context, snap *snapshot, path string, list []diagnostics.Diagnostic) {
+	params := &protocol.PublishDiagnosticsParams{URI: pathToURI(path), Diagnostics: make([]protocol.Diagnostic, 0, len(list))}
+	if f := snap.open[path]; f != nil {
+		params.URI = f.uri
+		params.Version = protocol.NewOptional(f.version)
+	}
+	for _, d := range list {
+		params.Diagnostics = append(params.Diagnostics, toProtoDiagnostic(d))
+	}
+	if p.s.client == nil {
+		return
+	}
+	if err := p.s.client.PublishDiagnostics(ctx, params); err != nil && ctx.Err() == nil {
+		p.s.log.Warn("publishDiagnostics failed", zap.String("path", path), zap.Error(err))
+	}
+}
+
+// diagnosticsFor returns the last published findings of path.
+func (p *publisher) diagnosticsFor(path string) []diagnostics.Diagnostic {
+	p.curMu.RLock()
+	defer p.curMu.RUnlock()
+	return p.current[path]
+}
+
+// toProtoDiagnostic converts one finding.
+func toProtoDiagnostic(d diagnostics.Diagnostic) protocol.Diagnostic {
+	out := protocol.Diagnostic{
+		Range:    toProtoRange(d.Range),
+		Severity: protocol.DiagnosticSeverity(d.Severity),
+		Code:     protocol.String(string(d.Code)),
+		Source:   protocol.NewOptional("cloudwerk"),
+		Message:  protocol.String(d.Message),
+	}
+	for _, r := range d.Related {
+		out.RelatedInformation = append(out.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: pathToURI(r.Path), Range: toProtoRange(r.Range)},
+			Message:  r.Message,
+		})
+	}
+	return out
+}
+
+// sameRange reports whether an engine range and a client range denote the same span.
+func sameRange(a analysis.Range, b protocol.Range) bool {
+	return toProtoRange(a) == b
+}
