@@ -175,11 +175,12 @@ func sarifPhysicalOf(base, p string, rg analysis.Range) sarifPhysical {
 	}}
 }
 
-// escapePath percent-encodes each segment of a slash path (e.g. `[room]`).
+// escapePath percent-encodes each segment of a slash path (e.g. `[room]`); a
+// colon too, so no segment of a relative reference reads as a scheme.
 func escapePath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
 	}
 	return strings.Join(segs, "/")
 }

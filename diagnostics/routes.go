@@ -48,8 +48,7 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 			continue
 		}
 		e := entries[0]
-		known, ok := knownMembers(e)
-		if !ok || known[ref.Method] {
+		if has, known := hasMember(e, ref.Method); has || !known {
 			continue
 		}
 		d := Diagnostic{
@@ -69,32 +68,32 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 	return out
 }
 
-// knownMembers is every member a stub of e offers, and whether that set is
-// complete (no spread, computed key or non-literal in the config or methods).
-func knownMembers(e *analysis.Entry) (map[string]bool, bool) {
+// hasMember reports whether a stub of e offers member name, and whether the
+// answer is certain (no spread, computed key or non-literal in the config or
+// its methods).
+func hasMember(e *analysis.Entry, name string) (has, known bool) {
 	d := e.Def
 	if d == nil || d.Export != analysis.ExportDefine || !d.ConfigIsLiteral || configOpen(d) {
-		return nil, false
+		return false, false
 	}
 	if f := d.Fields["methods"]; f != nil && (f.Kind != analysis.KindObject || methodsOpen(d)) {
-		return nil, false
+		return false, false
 	}
-	known := map[string]bool{}
-	for k := range stubMembers {
-		known[k] = true
+	if stubMembers[name] {
+		return true, true
 	}
-	for _, h := range []string{"alarm", "webSocketMessage", "webSocketClose", "webSocketError"} {
-		if d.Has(h) {
-			known[h] = true // the generated class exposes defined handlers as methods
+	switch name {
+	case "alarm", "webSocketMessage", "webSocketClose", "webSocketError":
+		if d.Has(name) {
+			return true, true // the generated class exposes defined handlers as methods
 		}
 	}
 	for _, m := range d.Methods {
-		if m.ComputedKey {
-			return nil, false
+		if m.Name == name {
+			return true, true
 		}
-		known[m.Name] = true
 	}
-	return known, true
+	return false, true
 }
 
 func methodNames(e *analysis.Entry) []string {

@@ -234,7 +234,9 @@ func fileLevelRange(d *analysis.Definition) analysis.Range {
 func spanFrom(p analysis.Pos, text string) analysis.Range {
 	end := p
 	end.Offset += len(text)
-	end.Col16 += len(utf16.Encode([]rune(text)))
+	for _, r := range text {
+		end.Col16 += utf16.RuneLen(r)
+	}
 	return analysis.Range{Start: p, End: end}
 }
 

@@ -44,10 +44,6 @@ func configFindings(e *analysis.Entry) []Diagnostic {
 		add(f.KeyAt, "methods must be an object of functions")
 		return out
 	}
-	taken := map[string]bool{}
-	for _, m := range d.Methods {
-		taken[m.Name] = true
-	}
 	for _, m := range d.Methods {
 		if m.ComputedKey {
 			continue // the name is not statically known (NOT_ANALYZABLE)
@@ -55,7 +51,7 @@ func configFindings(e *analysis.Entry) []Diagnostic {
 		switch {
 		case analysis.ReservedMethodNames[m.Name]:
 			add(m.NameAt, fmt.Sprintf("method name %q is reserved (fetch, alarm, webSocketMessage, webSocketClose, webSocketError, constructor, init)", m.Name),
-				renameMethodFixes(e.Path, m, taken)...)
+				renameMethodFixes(e.Path, m, d.Methods)...)
 		case !analysis.ValidMethodName(m.Name):
 			add(m.NameAt, fmt.Sprintf("method name %q is not a JavaScript identifier (^[a-zA-Z_$][a-zA-Z0-9_$]*$)", m.Name))
 		}
@@ -78,7 +74,11 @@ func renamedReserved(name string) string {
 }
 
 // renameMethodFixes renames a method whose name the runtime refuses.
-func renameMethodFixes(path string, m analysis.Method, taken map[string]bool) []Fix {
+func renameMethodFixes(path string, m analysis.Method, all []analysis.Method) []Fix {
+	taken := map[string]bool{}
+	for _, o := range all {
+		taken[o.Name] = true
+	}
 	base := renamedReserved(m.Name)
 	name := base
 	for i := 2; taken[name]; i++ {

@@ -47,6 +47,9 @@ func DuplicateFindings(m *analysis.Manifest, names ...string) []Diagnostic {
 }
 
 func duplicateOf(m *analysis.Manifest, e *analysis.Entry) (Diagnostic, bool) {
+	if len(m.ByObject.Get(e.ObjectName)) < 2 && len(m.ByClass.Get(e.ClassName)) < 2 && len(m.ByBinding.Get(e.BindingName)) < 2 {
+		return Diagnostic{}, false // the common case, without allocating
+	}
 	others := map[*analysis.Entry][]string{} // other entry -> which names clash
 	note := func(g []*analysis.Entry, what string) {
 		for _, o := range g {
