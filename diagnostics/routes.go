@@ -121,6 +121,9 @@ func suggestObject(app *analysis.App, name string) string {
 	classStyle := isUpperByte(name[0])
 	var cands []string
 	for _, e := range app.Manifest.Entries {
+		if !analysis.ValidObjectName(e.ObjectName) {
+			continue // never steer a route towards an object that has to be renamed
+		}
 		if classStyle {
 			cands = append(cands, e.ClassName)
 		} else {
