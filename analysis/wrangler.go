@@ -239,6 +239,12 @@ func (w *WranglerConfig) read() {
 
 // rangeOf returns the range of the value at path, falling back to its closest located ancestor.
 func (w *WranglerConfig) rangeOf(path []string) Range {
+	// An array of tables has no span of its own: use its first block.
+	if _, ok := w.Doc.Loc(path...); !ok {
+		if l, ok := w.Doc.Loc(join(path, PathIndex(0))...); ok && l.Block {
+			return w.Doc.Range(l.At)
+		}
+	}
 	for n := len(path); n > 0; n-- {
 		if l, ok := w.Doc.Loc(path[:n]...); ok {
 			return w.Doc.Range(l.At)

@@ -1,7 +1,307 @@
-// This file defines the wrangler drift rules (placeholder; owner: wrangler).
+// This file defines the wrangler drift rules: the wrangler file (WRANGLER_CONFIG,
+// CONFIG_AMBIGUOUS), its ledger (LEDGER_INVALID, ORPHANED_CLASS) and how both
+// match the manifest (BINDING_*, MIGRATION_MISSING, STORAGE_CHANGED, KV_STORAGE).
+// A finding with a place in the wrangler file lands there too, with related
+// information both ways. Apps without a wrangler file get none (generate creates it).
 package diagnostics
 
-import "github.com/cloudwerk/cloudwerk-lsp/analysis"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/codegen"
+)
 
 // wranglerFindings compares the app's wrangler config with its manifest.
-func wranglerFindings(app *analysis.App) []Diagnostic { return nil }
+func wranglerFindings(app *analysis.App) []Diagnostic {
+	w := app.Wrangler
+	if w == nil {
+		return nil
+	}
+	var out []Diagnostic
+	base := filepath.Base(w.Path)
+	if len(w.Ambiguous) > 0 {
+		var names []string
+		var rel []Related
+		for _, p := range w.Ambiguous {
+			names = append(names, filepath.Base(p))
+			rel = append(rel, Related{Path: p, Message: "not used: wrangler reads " + base})
+		}
+		out = append(out, Diagnostic{Code: ConfigAmbiguous, Severity: Warning, Path: w.Path, Related: rel,
+			Message: fmt.Sprintf("several wrangler files: %s is used and %s ignored (wrangler prefers wrangler.json, then wrangler.jsonc, then wrangler.toml); remove the others", base, strings.Join(names, ", "))})
+	}
+	if w.ParseError != nil {
+		return append(out, Diagnostic{Code: WranglerConfig, Severity: Error, Path: w.Path, Range: w.ParseError.At, Message: w.ParseError.Message})
+	}
+	for _, e := range w.ShapeErrors {
+		out = append(out, Diagnostic{Code: WranglerConfig, Severity: Error, Path: w.Path, Range: e.At, Message: base + ": " + e.Message})
+	}
+	if len(w.ShapeErrors) > 0 {
+		return out // the model is partial: drift findings would be guesses
+	}
+	ledger := w.Ledger()
+	for _, e := range ledger.Errors {
+		out = append(out, Diagnostic{Code: LedgerInvalid, Severity: Error, Path: w.Path, Range: e.At,
+			Message: "the migration history does not replay: " + e.Message + "; wrangler refuses to deploy"})
+	}
+	d := &drift{app: app, w: w, ledger: ledger}
+	out = append(out, d.objects()...)
+	out = append(out, d.orphans()...)
+	return out
+}
+
+type drift struct {
+	app    *analysis.App
+	w      *analysis.WranglerConfig
+	ledger *analysis.Ledger
+
+	planned bool
+	fix     *Fix // the wrangler edit generate would make, when it can be made
+}
+
+// objectAnchor is where an object-level finding goes in the object file.
+func objectAnchor(e *analysis.Entry) analysis.Range { return fileLevelRange(e.Def) }
+
+// sqliteAnchor is the `sqlite` field, or the object anchor when absent.
+func sqliteAnchor(e *analysis.Entry) analysis.Range {
+	if f := e.Def.Fields["sqlite"]; f != nil {
+		return f.At
+	}
+	return objectAnchor(e)
+}
+
+func isSQLite(e *analysis.Entry) bool {
+	f := e.Def.Fields["sqlite"]
+	return f != nil && f.Kind == analysis.KindBool && f.Bool
+}
+
+// wranglerFix returns the quick fix that applies generate's wrangler edit.
+func (d *drift) wranglerFix() []Fix {
+	if !d.planned {
+		d.planned = true
+		plan, err := codegen.PlanWrangler(d.app, codegen.Options{})
+		if err == nil && len(plan.Withheld) == 0 && plan.Changed() && plan.Exists {
+			d.fix = &Fix{Title: "Update " + filepath.Base(d.w.Path) + " (bindings and migrations)", Preferred: true,
+				Edits: []TextEdit{minimalEdit(d.w, plan.Old, plan.New)}}
+		}
+	}
+	if d.fix == nil {
+		return nil
+	}
+	return []Fix{*d.fix}
+}
+
+// planFix returns a fix applying the wrangler edit for opts, or nil when it cannot be planned.
+func (d *drift) planFix(title string, preferred bool, opts codegen.Options) []Fix {
+	plan, err := codegen.PlanWrangler(d.app, opts)
+	if err != nil || !plan.Changed() || !plan.Exists {
+		return nil
+	}
+	return []Fix{{Title: title, Preferred: preferred, Edits: []TextEdit{minimalEdit(d.w, plan.Old, plan.New)}}}
+}
+
+// minimalEdit turns old -> new into one edit of whole lines.
+func minimalEdit(w *analysis.WranglerConfig, old, new []byte) TextEdit {
+	p := 0
+	for p < len(old) && p < len(new) && old[p] == new[p] {
+		p++
+	}
+	for p > 0 && old[p-1] != '\n' {
+		p--
+	}
+	s := 0
+	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
+		s++
+	}
+	e := len(old) - s
+	for e < len(old) && (e == 0 || old[e-1] != '\n') {
+		e++
+	}
+	ne := len(new) - (len(old) - e)
+	return TextEdit{Path: w.Path, Range: w.Doc.Range(analysis.Span{Start: p, End: e}), NewText: string(new[p:ne])}
+}
+
+// objects checks each valid object against bindings and the ledger.
+func (d *drift) objects() []Diagnostic {
+	var out []Diagnostic
+	w := d.w
+	base := filepath.Base(w.Path)
+	for _, e := range codegen.Objects(d.app) {
+		out = append(out, d.bindingFindings(e, w.Bindings, "")...)
+		for _, env := range w.Envs {
+			if env.DeclaresDurableObjects {
+				out = append(out, d.bindingFindings(e, env.Bindings, env.Name)...)
+			}
+		}
+
+		sqlite := isSQLite(e)
+		created, createdSQLite, createdAt := d.created(e.ClassName)
+		if !created {
+			how := "no [[migrations]] entry creates class " + e.ClassName
+			if w.UsesExports {
+				how = "the \"exports\" table has no entry for class " + e.ClassName
+			}
+			var rel []Related
+			if w.HasMigrations {
+				rel = append(rel, Related{Path: w.Path, Range: w.MigrationsAt, Message: "the migration ledger"})
+			}
+			out = append(out, Diagnostic{Code: MigrationMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel,
+				Message: fmt.Sprintf("%s in %s: wrangler deploy fails until the class is created (run `cloudwerk-lsp generate`)", how, base), Fixes: d.wranglerFix()})
+			if !sqlite {
+				out = append(out, d.kvStorage(e))
+			}
+			continue
+		}
+		if createdSQLite != sqlite {
+			msg := fmt.Sprintf("class %s was created %s by the migration ledger but is declared %s here; Cloudflare cannot convert a class's storage", e.ClassName, storageWord(createdSQLite), storageWord(sqlite))
+			out = append(out,
+				Diagnostic{Code: StorageChanged, Severity: Error, Path: e.Path, Range: sqliteAnchor(e), Message: msg,
+					Related: []Related{{Path: w.Path, Range: createdAt, Message: "created here"}}},
+				Diagnostic{Code: StorageChanged, Severity: Error, Path: w.Path, Range: createdAt, Message: msg,
+					Related: []Related{{Path: e.Path, Range: sqliteAnchor(e), Message: "declared here"}}})
+		}
+	}
+	return out
+}
+
+// created reports whether the ledger (or the exports table) creates class, with its storage and place.
+func (d *drift) created(class string) (ok, sqlite bool, at analysis.Range) {
+	if d.w.UsesExports {
+		for _, x := range d.w.Exports {
+			if x.Class == class {
+				return true, x.Storage == "sqlite", x.At
+			}
+		}
+		return false, false, analysis.Range{}
+	}
+	if lc := d.ledger.Live[class]; lc != nil {
+		return true, lc.SQLite, lc.At
+	}
+	return false, false, analysis.Range{}
+}
+
+func storageWord(sqlite bool) string {
+	if sqlite {
+		return "SQLite-backed (new_sqlite_classes)"
+	}
+	return "KV-backed (new_classes)"
+}
+
+// kvStorage is the KV_STORAGE warning with its `sqlite: true` fix.
+func (d *drift) kvStorage(e *analysis.Entry) Diagnostic {
+	diag := Diagnostic{Code: KVStorage, Severity: Warning, Path: e.Path, Range: sqliteAnchor(e),
+		Message: fmt.Sprintf("%s would be created KV-backed (no `sqlite: true`): Cloudflare refuses new KV-backed Durable Object namespaces on the free plan (code 10097); SQLite-backed is recommended", e.ClassName)}
+	def := e.Def
+	if f := def.Fields["sqlite"]; f != nil {
+		diag.Fixes = []Fix{{Title: "Use SQLite storage (sqlite: true)", Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: f.Value, NewText: "true"}}}}
+	} else if def.ConfigIsLiteral {
+		at := def.ConfigAt.Start
+		after := analysis.Pos{Offset: at.Offset + 1, Line: at.Line, Col16: at.Col16 + 1}
+		text := " sqlite: true,"
+		if def.ConfigAt.End.Line > def.ConfigAt.Start.Line {
+			text = "\n  sqlite: true,"
+		}
+		diag.Fixes = []Fix{{Title: "Use SQLite storage (sqlite: true)", Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: after, End: after}, NewText: text}}}}
+	}
+	return diag
+}
+
+// bindingFindings checks the binding of e in one bindings array (env "" = top level).
+func (d *drift) bindingFindings(e *analysis.Entry, bindings []analysis.DOBinding, env string) []Diagnostic {
+	w := d.w
+	where := "the top level of " + filepath.Base(w.Path)
+	if env != "" {
+		where = "env." + env + " of " + filepath.Base(w.Path)
+	}
+	var byName, byClass *analysis.DOBinding
+	for i := range bindings {
+		b := &bindings[i]
+		if b.Name == e.BindingName && byName == nil {
+			byName = b
+		}
+		if b.ClassName == e.ClassName && b.Local() && byClass == nil {
+			byClass = b
+		}
+	}
+	mismatch := func(b *analysis.DOBinding, msg string) []Diagnostic {
+		return []Diagnostic{
+			{Code: BindingMismatch, Severity: Error, Path: e.Path, Range: objectAnchor(e), Message: msg,
+				Related: []Related{{Path: w.Path, Range: b.At, Message: "binding " + b.Name}}, Fixes: d.wranglerFix()},
+			{Code: BindingMismatch, Severity: Error, Path: w.Path, Range: b.ClassAt, Message: msg,
+				Related: []Related{{Path: e.Path, Range: objectAnchor(e), Message: "object " + e.ObjectName}}, Fixes: d.wranglerFix()},
+		}
+	}
+	switch {
+	case byName != nil && (byName.ClassName != e.ClassName || !byName.Local()):
+		msg := fmt.Sprintf("binding %s in %s points at class %s, but object %s is class %s", e.BindingName, where, byName.ClassName, e.ObjectName, e.ClassName)
+		if !byName.Local() {
+			msg += fmt.Sprintf(" of worker %q", byName.ScriptName)
+		}
+		return mismatch(byName, msg)
+	case byName == nil && byClass != nil:
+		return mismatch(byClass, fmt.Sprintf("class %s is bound as %s in %s, but Cloudwerk looks it up as %s (durableObjects.%s)", e.ClassName, byClass.Name, where, e.BindingName, e.ClassName))
+	case byName == nil:
+		var rel []Related
+		if len(bindings) > 0 {
+			rel = []Related{{Path: w.Path, Range: bindings[0].At, Message: "durable_objects.bindings"}}
+		}
+		return []Diagnostic{{Code: BindingMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel, Fixes: d.wranglerFix(),
+			Message: fmt.Sprintf("no durable_objects binding %s -> %s in %s: env.%s is undefined at run time", e.BindingName, e.ClassName, where, e.BindingName)}}
+	}
+	return nil
+}
+
+// orphans reports bindings and live classes that no definition backs.
+func (d *drift) orphans() []Diagnostic {
+	var out []Diagnostic
+	w := d.w
+	defined := map[string]*analysis.Entry{}
+	if d.app.Manifest != nil {
+		for _, e := range d.app.Manifest.Entries {
+			defined[e.ClassName] = e
+		}
+	}
+	check := func(bs []analysis.DOBinding, where string) {
+		for _, b := range bs {
+			if b.Local() && defined[b.ClassName] == nil {
+				out = append(out, Diagnostic{Code: BindingOrphaned, Severity: Warning, Path: w.Path, Range: b.At,
+					Message: fmt.Sprintf("binding %s%s points at class %s, which no object file defines; wrangler deploy fails unless the worker exports it", b.Name, where, b.ClassName)})
+			}
+		}
+	}
+	check(w.Bindings, "")
+	for _, env := range w.Envs {
+		check(env.Bindings, " (env."+env.Name+")")
+	}
+	if w.UsesExports {
+		return out
+	}
+	// New classes that nothing has created yet: candidates for "record rename".
+	var fresh []*analysis.Entry
+	for _, e := range codegen.Objects(d.app) {
+		if d.ledger.Live[e.ClassName] == nil {
+			fresh = append(fresh, e)
+		}
+	}
+	for _, name := range d.ledger.LiveNames() {
+		if defined[name] != nil {
+			continue
+		}
+		lc := d.ledger.Live[name]
+		diag := Diagnostic{Code: OrphanedClass, Severity: Warning, Path: w.Path, Range: lc.At,
+			Message: fmt.Sprintf("class %s is alive in the migration ledger (created by %q) but no object defines it; deleting it destroys all its stored data. If it was renamed, record the rename (`cloudwerk-lsp generate --rename %s=New`); delete it only on purpose (`--delete %s`)", name, lc.CreatedBy, name, name)}
+		for _, e := range fresh {
+			if isSQLite(e) == lc.SQLite {
+				diag.Fixes = append(diag.Fixes, d.planFix(fmt.Sprintf("Record rename %s → %s (keeps its data)", name, e.ClassName), true,
+					codegen.Options{Renames: []codegen.Rename{{From: name, To: e.ClassName}}})...)
+				diag.Related = append(diag.Related, Related{Path: e.Path, Range: objectAnchor(e), Message: "new class " + e.ClassName + " may be its new name"})
+			}
+		}
+		diag.Fixes = append(diag.Fixes, d.planFix(fmt.Sprintf("Delete class %s and ALL its data (destructive, cannot be undone)", name), false,
+			codegen.Options{Deletes: []string{name}})...)
+		out = append(out, diag)
+	}
+	return out
+}
