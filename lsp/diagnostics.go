@@ -181,6 +181,13 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		for path := range byPath {
 			publish[path] = root
 		}
+		// Open files get a versioned answer even when clean (they may have been
+		// opened before the app was loaded).
+		for path := range snap.open {
+			if a := snap.appFor(path); a != nil && a.app.Root == root {
+				publish[path] = root
+			}
+		}
 		fresh[root] = byPath
 	}
 	type fileResult struct {

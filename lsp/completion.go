@@ -1,0 +1,124 @@
+// This file defines completion: object names after `durableObjects.` and in
+// `getDurableObject('`, RPC methods on a stub, and config keys inside
+// `defineDurableObject({ })`.
+package lsp
+
+import (
+	"context"
+	"regexp"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+var (
+	afterDurableObjects = regexp.MustCompile(`durableObjects\.([A-Za-z0-9_$]*)$`)
+	afterGetCall        = regexp.MustCompile(`getDurableObject\(\s*['"]([A-Za-z0-9_-]*)$`)
+	afterMember         = regexp.MustCompile(`([A-Za-z_$][A-Za-z0-9_$]*)\.([A-Za-z0-9_$]*)$`)
+)
+
+// configKeys are the keys defineDurableObject reads.
+var configKeys = []string{"name", "sqlite", "schema", "init", "methods", "fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"}
+
+// Completion offers names for the context before the cursor.
+func (s *Server) Completion(ctx context.Context, params *protocol.CompletionParams) (protocol.CompletionResult, error) {
+	snap := s.snap.Load()
+	path, ok := uriToPath(params.TextDocument.URI)
+	if !ok {
+		return protocol.CompletionItemSlice{}, nil
+	}
+	a := snap.appFor(path)
+	text, ok := snap.textOf(path)
+	if a == nil || !ok {
+		return protocol.CompletionItemSlice{}, nil
+	}
+	off, err := offsetAt(text, params.Position)
+	if err != nil {
+		return protocol.CompletionItemSlice{}, nil
+	}
+	if e := a.entry(path); e != nil {
+		return configKeyItems(e, off), nil
+	}
+	line := text[lineStart(text, off):off]
+	items := protocol.CompletionItemSlice{}
+	switch {
+	case afterDurableObjects.MatchString(line):
+		for _, e := range a.entries() {
+			items = append(items, objectItem(e, e.ClassName))
+		}
+	case afterGetCall.MatchString(line):
+		for _, e := range a.entries() {
+			items = append(items, objectItem(e, e.ObjectName))
+		}
+	default:
+		m := afterMember.FindStringSubmatch(line)
+		if m == nil {
+			return items, nil
+		}
+		if e := stubObject(a, text[:off], m[1]); e != nil && e.Def != nil {
+			for i := range e.Def.Methods {
+				meth := &e.Def.Methods[i]
+				items = append(items, protocol.CompletionItem{Label: meth.Name, Kind: protocol.CompletionItemKindMethod,
+					Detail: protocol.NewOptional(signature(meth))})
+			}
+		}
+	}
+	return items, nil
+}
+
+func objectItem(e *analysis.Entry, label string) protocol.CompletionItem {
+	return protocol.CompletionItem{Label: label, Kind: protocol.CompletionItemKindClass,
+		Detail: protocol.NewOptional("durable object " + e.BindingName + " (" + storageOf(e) + ")")}
+}
+
+// stubObject finds the object behind variable name: `const name =
+// durableObjects.X.get(...)` or `getDurableObject('x').get(...)` earlier in the text.
+func stubObject(a *appState, before, name string) *analysis.Entry {
+	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(name) + `\s*=\s*(?:await\s+)?(?:durableObjects\.([A-Za-z0-9_$]+)|getDurableObject\(\s*['"]([A-Za-z0-9_-]+)['"]\s*\))\.get\(`)
+	if err != nil {
+		return nil
+	}
+	all := re.FindAllStringSubmatch(before, -1)
+	if len(all) == 0 {
+		return nil
+	}
+	last := all[len(all)-1]
+	obj := last[1]
+	if obj == "" {
+		obj = last[2]
+	}
+	return a.lookupObject(obj)
+}
+
+// configKeyItems offers the config keys not yet present when the cursor is in
+// the config object but not inside a value.
+func configKeyItems(e *analysis.Entry, off int) protocol.CompletionItemSlice {
+	items := protocol.CompletionItemSlice{}
+	d := e.Def
+	if d == nil || !d.ConfigIsLiteral || off <= d.ConfigAt.Start.Offset || off >= d.ConfigAt.End.Offset {
+		return items
+	}
+	for _, f := range d.Fields {
+		if off > f.Value.Start.Offset && off < f.Value.End.Offset {
+			return items
+		}
+	}
+	for _, k := range configKeys {
+		if d.Has(k) {
+			continue
+		}
+		items = append(items, protocol.CompletionItem{Label: k, Kind: protocol.CompletionItemKindProperty,
+			Detail: protocol.NewOptional("defineDurableObject config")})
+	}
+	return items
+}
+
+func lineStart(text string, off int) int {
+	for i := off - 1; i >= 0; i-- {
+		if text[i] == '\n' {
+			return i + 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,228 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+var demoWrangler = `name = "demo"
+main = "worker.ts"
+compatibility_date = "2025-06-01"
+
+[[durable_objects.bindings]]
+name = "COUNTER"
+class_name = "Counter"
+
+[[migrations]]
+tag = "v1"
+new_sqlite_classes = ["Counter"]
+`
+
+var demoRoute = `import { durableObjects } from '@cloudwerk/core/bindings'
+
+export async function GET() {
+  const stub = durableObjects.Counter.get(durableObjects.Counter.idFromName('x'))
+  return Response.json(await stub.increment(2))
+}
+`
+
+func resourceCaps() protocol.ClientCapabilities {
+	yes := true
+	return protocol.ClientCapabilities{Workspace: &protocol.WorkspaceClientCapabilities{
+		WorkspaceEdit: &protocol.WorkspaceEditClientCapabilities{DocumentChanges: &yes,
+			ResourceOperations: []protocol.ResourceOperationKind{protocol.ResourceOperationKindCreate, protocol.ResourceOperationKindRename}},
+	}}
+}
+
+func TestInvalidNameQuickFixRenamesTheFile(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		caps     protocol.ClientCapabilities
+		resource bool
+	}{
+		{"resource operations", resourceCaps(), true},
+		{"server command", protocol.ClientCapabilities{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, map[string]string{
+				"cloudwerk.config.ts":      "export default {}\n",
+				"app/objects/chat_room.ts": objectSource(""),
+			})
+			e.initialize(tc.caps)
+			e.open("app/objects/chat_room.ts", 1)
+			diags := e.client.waitDiags(t, e.uri("app/objects/chat_room.ts"), 1, hasCode("INVALID_NAME"))
+			acts, err := e.server.CodeAction(e.ctx, &protocol.CodeActionParams{
+				TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/chat_room.ts")},
+				Range:        diags[0].Range,
+				Context:      protocol.CodeActionContext{Diagnostics: diags, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}},
+			})
+			if err != nil || len(acts) == 0 {
+				t.Fatalf("code actions = %v, %v", acts, err)
+			}
+			act := acts[0].(*protocol.CodeAction)
+			if act.IsPreferred == nil || !*act.IsPreferred {
+				t.Errorf("fix %q is not preferred", act.Title)
+			}
+			want := filepath.Join(e.root, "app/objects/chat-room.ts")
+			if tc.resource {
+				if act.Edit == nil || len(act.Edit.DocumentChanges) != 1 {
+					t.Fatalf("edit = %+v", act.Edit)
+				}
+				rf, ok := act.Edit.DocumentChanges[0].(*protocol.RenameFile)
+				if !ok || rf.NewURI != pathToURI(want) {
+					t.Fatalf("document change = %#v", act.Edit.DocumentChanges[0])
+				}
+				return
+			}
+			if act.Command.Command != cmdRenameFiles {
+				t.Fatalf("command = %+v", act.Command)
+			}
+			if _, err := e.server.ExecuteCommand(e.ctx, &protocol.ExecuteCommandParams{Command: act.Command.Command, Arguments: act.Command.Arguments}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(want); err != nil {
+				t.Fatalf("file not renamed: %v", err)
+			}
+			// A path outside the workspace is refused.
+			out := filepath.Join(t.TempDir(), "x.ts")
+			args := command("", cmdRenameFiles, want, out).Arguments
+			if _, err := e.server.ExecuteCommand(e.ctx, &protocol.ExecuteCommandParams{Command: cmdRenameFiles, Arguments: args}); err == nil {
+				t.Fatal("rename outside the workspace was accepted")
+			}
+		})
+	}
+}
+
+func TestHoverDefinitionCompletionLensSymbols(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":     "export default {}\n",
+		"wrangler.toml":           demoWrangler,
+		"app/objects/counter.ts":  objectSource(""),
+		"app/routes/api/route.ts": demoRoute,
+	})
+	e.initialize(protocol.ClientCapabilities{})
+	text := e.open("app/routes/api/route.ts", 1)
+	e.client.waitDiags(t, e.uri("app/routes/api/route.ts"), 1, nil)
+	pos := func(needle string, delta int) protocol.Position {
+		return positionAt(text, strings.Index(text, needle)+delta)
+	}
+
+	h, err := e.server.Hover(e.ctx, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("Counter.get", 2)}})
+	if err != nil || h == nil {
+		t.Fatalf("hover = %v, %v", h, err)
+	}
+	md := h.Contents.(*protocol.MarkupContent).Value
+	for _, want := range []string{"COUNTER", "SQLite", "migrated v1", "increment(by?: number)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("hover lacks %q:\n%s", want, md)
+		}
+	}
+
+	def, err := e.server.Definition(e.ctx, &protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("increment(2)", 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, ok := def.(*protocol.Location)
+	if !ok || loc.URI != e.uri("app/objects/counter.ts") || loc.Range.Start.Line != 10 {
+		t.Fatalf("definition = %#v", def)
+	}
+
+	comp, err := e.server.Completion(e.ctx, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("increment(2)", 0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items := comp.(protocol.CompletionItemSlice); len(items) != 1 || items[0].Label != "increment" {
+		t.Fatalf("stub completion = %+v", items)
+	}
+
+	lenses, err := e.server.CodeLens(e.ctx, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")}})
+	if err != nil || len(lenses) != 1 || lenses[0].Command.Title != "COUNTER · SQLite · 1 method · migrated v1" {
+		t.Fatalf("code lens = %+v, %v", lenses, err)
+	}
+
+	syms, err := e.server.Symbols(e.ctx, &protocol.WorkspaceSymbolParams{Query: "incr"})
+	n := 0
+	switch v := syms.(type) {
+	case protocol.WorkspaceSymbolSlice:
+		n = len(v)
+	case protocol.SymbolInformationSlice:
+		n = len(v)
+	}
+	if err != nil || n != 1 {
+		t.Fatalf("workspace symbols = %+v, %v", syms, err)
+	}
+}
+
+func TestOutOfRangeEditIsReportedAndIgnored(t *testing.T) {
+	e := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "app/objects/counter.ts": objectSource("")})
+	e.initialize(protocol.ClientCapabilities{})
+	text := e.open("app/objects/counter.ts", 1)
+	err := e.server.DidChange(e.ctx, &protocol.DidChangeTextDocumentParams{
+		TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")}, Version: 2},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{
+			Range: protocol.Range{Start: protocol.Position{Line: 999}, End: protocol.Position{Line: 999}}, Text: "x"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client.waitFor(t, "an error message", func() bool {
+		for _, m := range e.client.messages {
+			if strings.Contains(m, "past the end") {
+				return true
+			}
+		}
+		return false
+	})
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 2, nil)
+	if got := e.conn.s.snap.Load().open[filepath.Join(e.root, "app/objects/counter.ts")].text; got != text {
+		t.Fatal("document changed by an out-of-range edit")
+	}
+}
+
+func TestCancelRequestWithNumericID(t *testing.T) {
+	c, conn := rawConn(t)
+	started := make(chan struct{})
+	conn.s.testHook = func(ctx context.Context, method string) {
+		if method == "workspace/symbol" {
+			close(started)
+			<-ctx.Done()
+		}
+	}
+	ctx := context.Background()
+	var out any
+	if _, err := c.Call(ctx, "initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}}, &out); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Call(ctx, "workspace/symbol", map[string]any{"query": ""}, &out)
+		done <- err
+	}()
+	<-started
+	// The client's first call was initialize (id 1): the symbol call has id 2.
+	if err := c.Notify(ctx, "$/cancelRequest", json.RawMessage(`{"id":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; wireCode(err) != protocol.CodeRequestCancelled {
+		t.Fatalf("cancelled call: err = %v, want RequestCancelled", err)
+	}
+}
+
+func TestInitialScanReportsProgress(t *testing.T) {
+	e := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "app/objects/counter.ts": objectSource("")})
+	yes := true
+	e.initialize(protocol.ClientCapabilities{Window: &protocol.WindowClientCapabilities{WorkDoneProgress: &yes}})
+	e.client.waitFor(t, "progress begin and end", func() bool {
+		p := strings.Join(e.client.progress, ",")
+		return strings.HasPrefix(p, "begin") && strings.HasSuffix(p, "end") && len(e.client.created) == 1
+	})
+}

@@ -1,0 +1,130 @@
+// This file defines hover: an object's binding, class, storage, methods with
+// their signatures and migration status, or one method's signature.
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// Hover describes the object or method under the cursor.
+func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*protocol.Hover, error) {
+	snap := s.snap.Load()
+	t := snap.at(params.TextDocument.URI, params.Position)
+	if t == nil {
+		return nil, nil
+	}
+	var b strings.Builder
+	if t.method != nil {
+		fmt.Fprintf(&b, "```ts\n(method) %s.%s\n```\n\n", t.entry.ClassName, signature(t.method))
+	}
+	describeObject(&b, t.app, t.entry)
+	r := toProtoRange(t.at)
+	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: b.String()}, Range: &r}, nil
+}
+
+// at resolves an LSP position in the document u.
+func (s *snapshot) at(u uri.URI, pos protocol.Position) *target {
+	path, ok := uriToPath(u)
+	if !ok {
+		return nil
+	}
+	text, ok := s.textOf(path)
+	if !ok {
+		return nil
+	}
+	off, err := offsetAt(text, pos)
+	if err != nil {
+		return nil
+	}
+	return s.resolve(path, off)
+}
+
+// describeObject writes the markdown summary of one object.
+func describeObject(b *strings.Builder, a *appState, e *analysis.Entry) {
+	fmt.Fprintf(b, "**%s** — durable object `%s`\n\n", e.ClassName, e.ObjectName)
+	fmt.Fprintf(b, "- binding: `%s`\n- class: `%s`\n", e.BindingName, e.ClassName)
+	fmt.Fprintf(b, "- storage: %s\n", storageOf(e))
+	fmt.Fprintf(b, "- migration: %s\n", migrationStatus(a, e))
+	if rel, err := filepath.Rel(a.app.Root, e.Path); err == nil {
+		fmt.Fprintf(b, "- file: `%s`\n", filepath.ToSlash(rel))
+	}
+	if e.Def != nil && len(e.Def.Methods) > 0 {
+		b.WriteString("\n```ts\n")
+		for i := range e.Def.Methods {
+			b.WriteString(signature(&e.Def.Methods[i]) + "\n")
+		}
+		b.WriteString("```\n")
+	}
+}
+
+// storageOf says how the object's class is (or will be) backed.
+func storageOf(e *analysis.Entry) string {
+	if sqliteOf(e) {
+		return "SQLite"
+	}
+	return "KV"
+}
+
+func sqliteOf(e *analysis.Entry) bool {
+	if e.Def == nil {
+		return false
+	}
+	f := e.Def.Fields["sqlite"]
+	return f != nil && f.Kind == analysis.KindBool && f.Bool
+}
+
+// migrationStatus says whether the wrangler ledger creates the object's class.
+func migrationStatus(a *appState, e *analysis.Entry) string {
+	w := a.app.Wrangler
+	if w == nil {
+		return "no wrangler config"
+	}
+	if !w.Parsed() {
+		return "wrangler config does not parse"
+	}
+	live := w.Ledger().Live[e.ClassName]
+	if live == nil {
+		return "not migrated yet"
+	}
+	kind := "KV"
+	if live.SQLite {
+		kind = "SQLite"
+	}
+	return fmt.Sprintf("migrated %s (%s)", live.CreatedBy, kind)
+}
+
+// signature renders a method like TypeScript would declare it.
+func signature(m *analysis.Method) string {
+	var params []string
+	for _, p := range m.Params {
+		s := p.Name
+		if p.Rest {
+			s = "..." + s
+		}
+		if p.Optional || p.Default != "" {
+			s += "?"
+		}
+		if p.Type != "" {
+			s += ": " + p.Type
+		} else if p.Default != "" {
+			s += " = " + p.Default
+		}
+		params = append(params, s)
+	}
+	ret := m.ReturnType
+	if ret == "" {
+		ret = "unknown"
+		if m.Async {
+			ret = "Promise<unknown>"
+		}
+	}
+	return fmt.Sprintf("%s(%s): %s", m.Name, strings.Join(params, ", "), ret)
+}
