@@ -100,7 +100,7 @@ func (d *Document) Definition() *Definition {
 	}
 	tree := d.upToDateTree()
 	if tree == nil {
-		def.Skipped = "the parser gave up on this file"
+		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", parseBudget)
 		return def
 	}
 	fillDefinition(def, d.g, d.text, tree)

@@ -33,21 +33,27 @@ func (s *syntax) rng(n *sitter.Node) Range {
 	return s.idx.Range(int(n.StartByte()), int(n.EndByte()))
 }
 
-// namedChildren returns n's named children without comments.
+// namedChildren returns n's named children without comments. It walks with a
+// cursor: NamedChild(i) costs O(i), which is quadratic on the flat, wide ERROR
+// nodes hostile input produces.
 func (s *syntax) namedChildren(n *sitter.Node) []*sitter.Node {
 	if n == nil {
 		return nil
 	}
-	count := n.NamedChildCount()
-	out := make([]*sitter.Node, 0, count)
-	for i := uint(0); i < count; i++ {
-		c := n.NamedChild(i)
-		if c == nil || c.Kind() == "comment" {
-			continue
-		}
-		out = append(out, c)
+	c := n.Walk()
+	defer c.Close()
+	if !c.GotoFirstChild() {
+		return nil
 	}
-	return out
+	var out []*sitter.Node
+	for {
+		if child := c.Node(); child.IsNamed() && child.Kind() != "comment" {
+			out = append(out, child)
+		}
+		if !c.GotoNextSibling() {
+			return out
+		}
+	}
 }
 
 // firstNamed returns n's first named child that is not a comment.

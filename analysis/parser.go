@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	typescript "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
@@ -93,15 +94,36 @@ func LangForPath(path string) Lang {
 	return LangTS
 }
 
+// parseBudget bounds one parse. Tree-sitter's error recovery is superlinear on
+// hostile input (100,000 unclosed brackets take minutes); a file that needs
+// longer than this is reported instead of stalling the server or CI.
+var parseBudget = 5 * time.Second
+
+// readChunk is how much text one read callback hands to tree-sitter; the
+// binding copies every chunk into C, so returning the whole rest of the text on
+// each of an incremental parse's many reads would be quadratic.
+const readChunk = 16 << 10
+
 // parse parses src (re-using old, already edited, when non-nil) with a pooled
-// parser. The caller owns the returned tree and must Close it.
+// parser. It returns nil when the parse ran out of budget. The caller owns the
+// returned tree and must Close it.
 func (g *grammar) parse(src []byte, old *sitter.Tree) *sitter.Tree {
 	p := g.pool.Get().(*sitter.Parser)
 	defer g.pool.Put(p)
-	tree := p.Parse(src, old)
+	read := func(offset int, _ sitter.Point) []byte {
+		if offset >= len(src) {
+			return nil
+		}
+		return src[offset:min(offset+readChunk, len(src))]
+	}
+	deadline := time.Now().Add(parseBudget)
+	opts := &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool {
+		return time.Now().After(deadline)
+	}}
+	tree := p.ParseWithOptions(read, old, opts)
 	if tree == nil {
-		// Parse returns nil only after a cancellation or timeout, neither of which we
-		// set; reset so the pooled parser starts clean next time.
+		// A cancelled parse leaves state behind for resumption; drop it so the
+		// pooled parser starts clean next time.
 		p.Reset()
 	}
 	return tree

@@ -145,7 +145,9 @@ func (w *routeWalker) walk(root *sitter.Node) {
 }
 
 func newRouteScope(depth int) *routeScope {
-	return &routeScope{depth: depth, stubs: map[string]string{}, spaces: map[string]string{}, declared: map[string]bool{}}
+	// The maps are created on first write: most scopes (every arrow function)
+	// declare nothing of interest, and reading a nil map is fine.
+	return &routeScope{depth: depth}
 }
 
 // popScopes ends every scope opened at depth >= depth (the walk has left it),
@@ -171,6 +173,13 @@ func (w *routeWalker) popScopes(depth int) {
 	}
 }
 
+func (sc *routeScope) declare(name string) {
+	if sc.declared == nil {
+		sc.declared = map[string]bool{}
+	}
+	sc.declared[name] = true
+}
+
 func (w *routeWalker) scope() *routeScope { return w.scopes[len(w.scopes)-1] }
 
 func (w *routeWalker) visit(n *sitter.Node, depth int) {
@@ -181,11 +190,11 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 		sc := newRouteScope(depth)
 		w.scopes = append(w.scopes, sc)
 		if p := n.ChildByFieldId(g.fParameter); p != nil {
-			sc.declared[s.text(p)] = true
+			sc.declare(s.text(p))
 		}
 		for _, p := range s.namedChildren(n.ChildByFieldId(g.fParameters)) {
 			if pat := p.ChildByFieldId(g.fPattern); pat != nil && pat.Kind() == "identifier" {
-				sc.declared[s.text(pat)] = true
+				sc.declare(s.text(pat))
 			}
 		}
 	case "variable_declarator":
@@ -194,12 +203,19 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 			return
 		}
 		value := n.ChildByFieldId(g.fValue)
+		sc := w.scope()
 		if obj, ok := w.stubSource(value); ok {
-			w.scope().stubs[s.text(name)] = obj
+			if sc.stubs == nil {
+				sc.stubs = map[string]string{}
+			}
+			sc.stubs[s.text(name)] = obj
 		} else if obj, ok := w.namespaceSource(value); ok {
-			w.scope().spaces[s.text(name)] = obj
+			if sc.spaces == nil {
+				sc.spaces = map[string]string{}
+			}
+			sc.spaces[s.text(name)] = obj
 		} else {
-			w.scope().declared[s.text(name)] = true
+			sc.declare(s.text(name))
 		}
 	case "member_expression":
 		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
