@@ -25,7 +25,7 @@ func ObjectFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 	if d.Skipped != "" {
 		return append(out, Diagnostic{
 			Code: NotAnalyzable, Severity: Info, Path: e.Path,
-			Message: "file not analysed (" + d.Skipped + "); its object checks are skipped",
+			Message: "file not analysed: " + d.Skipped + "; its object checks are skipped",
 		})
 	}
 	for _, u := range d.Unknowns {
@@ -100,8 +100,9 @@ func definitionFinding(e *analysis.Entry) *Diagnostic {
 		}
 		return diag(d.ExportAt, "the default export is not a defineDurableObject(...) call; Cloudwerk cannot build a durable object from it")
 	}
-	if !d.ConfigIsLiteral && d.ConfigAt == (analysis.Range{}) && len(d.Unknowns) == 0 {
-		return diag(calleeRange(d), "defineDurableObject needs a config object: defineDurableObject({ methods: { ... } })")
+	if !d.ConfigIsLiteral && !unknownIn(d, d.CallAt) {
+		// no argument, or a literal that is not an object: not merely unknown
+		return diag(calleeRange(d), "defineDurableObject needs a config object (the runtime reads its fields and throws a TypeError): defineDurableObject({ methods: { ... } })")
 	}
 	return nil
 }
@@ -196,6 +197,16 @@ func methodsOpen(d *analysis.Definition) bool {
 			}
 		}
 		if !inMethod {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownIn reports something not statically known inside r.
+func unknownIn(d *analysis.Definition, r analysis.Range) bool {
+	for _, u := range d.Unknowns {
+		if contains(r, u.At) {
 			return true
 		}
 	}

@@ -95,6 +95,12 @@ func TestObjectRulesTrigger(t *testing.T) {
 				o.def.ParseErrors = []analysis.Range{o.at("a( }", 0)}
 			},
 			code: InvalidDefinition, severity: Error, rangeText: "a( }", message: "syntax error"},
+		{name: "no config argument", file: "counter.ts", text: "export default defineDurableObject()\n",
+			setup: func(o *objFile) {
+				o.def.ConfigIsLiteral = false
+				o.def.ConfigAt = o.at("()", 0)
+			},
+			code: InvalidDefinition, severity: Error, rangeText: "defineDurableObject", message: "needs a config object"},
 		{name: "no handler", file: "counter.ts", text: "export default defineDurableObject({\n  init() { return {} },\n})\n",
 			setup: func(o *objFile) { o.field("init", "init() { return {} }", analysis.KindFunction) },
 			code:  NoHandler, severity: Error, rangeText: "defineDurableObject", message: "DurableObjectNoHandlerError"},
@@ -242,6 +248,13 @@ func TestObjectRulesAbsent(t *testing.T) {
 				o.field("fetch", "handler", analysis.KindUnknown)
 			},
 			codes: []Code{InvalidConfig, NoHandler, NoMethods}},
+		{name: "config through a variable is unknown, not invalid", file: "counter.ts", text: "export default defineDurableObject(config)\n",
+			setup: func(o *objFile) {
+				o.def.ConfigIsLiteral = false
+				o.def.ConfigAt = o.at("config", 20)
+				o.unknown("config", "defineDurableObject config is not an object literal")
+			},
+			codes: []Code{InvalidDefinition, NoHandler, NoInit}},
 		{name: "spread silences absence checks", file: "counter.ts", text: "export default defineDurableObject({\n  ...base,\n})\n",
 			setup: func(o *objFile) { o.unknown("...base", "spread in defineDurableObject config") },
 			codes: []Code{NoHandler, NoInit, NoMethods}},
