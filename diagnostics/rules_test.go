@@ -195,8 +195,8 @@ func TestObjectRulesTrigger(t *testing.T) {
 			o := build(t, tc.file, tc.text, tc.setup)
 			e := o.entry()
 			d := only(t, ObjectFindings(appOf(e), e), tc.code)
-			if d.Severity != tc.severity {
-				t.Errorf("severity = %v, want %v", d.Severity, tc.severity)
+			if d.Severity != tc.severity || RuleFor(tc.code).Severity != tc.severity {
+				t.Errorf("severity = %v (catalog %v), want %v", d.Severity, RuleFor(tc.code).Severity, tc.severity)
 			}
 			if got := o.textOf(d.Range); got != tc.rangeText {
 				t.Errorf("range text = %q, want %q", got, tc.rangeText)
