@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // LoadApp reads the app rooted at root. Definitions come from the on-disk cache
@@ -38,12 +39,17 @@ func loadApp(root, cacheDir string) (*App, error) {
 		return nil, fmt.Errorf("load app: %s is not a folder", abs)
 	}
 
+	// The cache file is decoded while discovery walks the tree.
+	started := time.Now()
+	cacheCh := make(chan *fileCache, 1)
+	go func() { cacheCh <- openCache(cacheDir, abs) }()
+
 	cfg := ReadConfig(abs)
 	disc := Discover(cfg)
 	app := &App{Root: abs, Config: cfg, ObjectsDir: disc.ObjectsDir, Nested: disc.Nested}
 	app.FileErrors = append(app.FileErrors, disc.FileErrors...)
 
-	cache := openCache(cacheDir, abs)
+	cache := <-cacheCh
 	jobs := make([]loadJob, 0, len(disc.Objects)+len(disc.Routes))
 	for _, p := range disc.Objects {
 		jobs = append(jobs, loadJob{path: p})
@@ -72,7 +78,7 @@ func loadApp(root, cacheDir string) (*App, error) {
 	app.Wrangler = LoadWrangler(abs)
 
 	if cache != nil {
-		cache.save(jobs)
+		cache.save(jobs, started)
 	}
 	return app, nil
 }

@@ -255,7 +255,8 @@ const (
 
 var nameSeed = maphash.MakeSeed()
 
-func hashName(s string) uint64 { return maphash.String(nameSeed, s) }
+// hashName is a variable so tests can force collisions and deep tries.
+var hashName = func(s string) uint64 { return maphash.String(nameSeed, s) }
 
 func chunk(h uint64, shift uint) uint { return uint(h>>(64-hamtBits-shift)) & (1<<hamtBits - 1) }
 

@@ -1,0 +1,230 @@
+package analysis
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// equalModuloEmpty is reflect.DeepEqual except that nil and empty slices and
+// maps are equal (gob does not keep the difference).
+func equalModuloEmpty(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equalModuloEmpty(a.Elem(), b.Elem())
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equalModuloEmpty(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for _, k := range a.MapKeys() {
+			bv := b.MapIndex(k)
+			if !bv.IsValid() || !equalModuloEmpty(a.MapIndex(k), bv) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if a.Type().Field(i).IsExported() && !equalModuloEmpty(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	default:
+		return a.Interface() == b.Interface()
+	}
+}
+
+// TestCacheWarmEqualsCold: a load served from the cache gives the same facts as
+// extraction.
+func TestCacheWarmEqualsCold(t *testing.T) {
+	root := generateApp(t, t.TempDir(), 25)
+	cacheDir := t.TempDir()
+	cold := mustLoad(t, root, "")
+	mustLoad(t, root, cacheDir) // writes the cache
+	warm := mustLoad(t, root, cacheDir)
+	if !equalModuloEmpty(reflect.ValueOf(cold.Manifest.Entries), reflect.ValueOf(warm.Manifest.Entries)) {
+		t.Error("entries loaded from the cache differ from extracted ones")
+	}
+	if !equalModuloEmpty(reflect.ValueOf(cold.Routes), reflect.ValueOf(warm.Routes)) || len(warm.Routes) != 2 {
+		t.Errorf("routes loaded from the cache differ: %d vs %d", len(cold.Routes), len(warm.Routes))
+	}
+	if got := len(cold.Manifest.Entries[0].Def.Methods); got != 5 {
+		t.Errorf("generated object has %d methods, want 5 (is extraction wired?)", got)
+	}
+	for _, e := range warm.Manifest.Entries {
+		if e.Def.Fields == nil {
+			t.Fatalf("%s: Fields is nil after decoding", e.Path)
+		}
+	}
+}
+
+func TestCacheHitMissInvalidation(t *testing.T) {
+	root := generateApp(t, t.TempDir(), 3)
+	cacheDir := t.TempDir()
+	mustLoad(t, root, cacheDir)
+	objects := filepath.Join(root, "app", "objects")
+	first := filepath.Join(objects, benchObjectFile(0)+".ts")
+	second := filepath.Join(objects, benchObjectFile(1)+".ts")
+	route := filepath.Join(root, "app", "routes", "index.ts")
+
+	c := openCache(cacheDir, root)
+	if len(c.records) != 5 {
+		t.Fatalf("cache holds %d records, want 5 (3 objects, 2 routes)", len(c.records))
+	}
+	// Unchanged files (an hour old) are trusted on size and mtime.
+	for _, p := range []string{first, route} {
+		rec, err := loadFile(p, p == route, c)
+		if err != nil || rec.extracted {
+			t.Fatalf("%s: want a cache hit, got extracted=%v err=%v", p, rec.extracted, err)
+		}
+	}
+	if rec, _ := loadFile(route, true, c); rec.RouteFile == nil || len(rec.RouteFile.Refs) == 0 {
+		t.Error("cached route file lost its references")
+	}
+
+	// A different size is a miss.
+	src, _ := os.ReadFile(first)
+	edited := strings.Replace(string(src), "by: number = 1", "by: number = 2", 1)
+	edited = strings.Replace(edited, "async decrement(", "async subtract(", 1)
+	writeKeepingTime(t, first, edited, time.Now().Add(-time.Hour))
+	rec, err := loadFile(first, false, c)
+	if err != nil || !rec.extracted || rec.Def.Methods[1].Name != "subtract" {
+		t.Fatalf("size change: want re-extraction, got extracted=%v err=%v", rec.extracted, err)
+	}
+
+	// Same size and same mtime, but the mtime is inside the racy window of the run
+	// that wrote the cache: the content hash catches the edit.
+	now := time.Now()
+	writeKeepingTime(t, second, string(mustRead(t, second)), now)
+	mustLoad(t, root, cacheDir) // records second with a recent mtime
+	c = openCache(cacheDir, root)
+	orig := string(mustRead(t, second))
+	same := strings.Replace(orig, "async decrement(", "async decrEment(", 1)
+	if len(same) != len(orig) || same == orig {
+		t.Fatal("the edit must keep the size")
+	}
+	writeKeepingTime(t, second, same, now)
+	rec, err = loadFile(second, false, c)
+	if err != nil || !rec.extracted || rec.Def.Methods[1].Name != "decrEment" {
+		t.Fatalf("racy same-size edit: want re-extraction, got extracted=%v err=%v", rec.extracted, err)
+	}
+
+	// A file that turns from route into object (or back) is not served from the other kind.
+	if rec, _ := loadFile(route, false, c); !rec.extracted {
+		t.Error("a route record was reused as an object definition")
+	}
+
+	// A cache written by another version (or model shape, or executable) is ignored.
+	writeCacheFile(c.file, &cacheFile{Key: "another version", Root: root, Records: c.records})
+	if c := openCache(cacheDir, root); len(c.records) != 0 {
+		t.Error("a cache with another key was used")
+	}
+	// A corrupt cache is ignored too, and rewritten by the next load.
+	if err := os.WriteFile(c.file, []byte("not gob"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := openCache(cacheDir, root); len(c.records) != 0 {
+		t.Error("a corrupt cache was used")
+	}
+	mustLoad(t, root, cacheDir)
+	if c := openCache(cacheDir, root); len(c.records) != 5 {
+		t.Errorf("cache not rewritten after corruption: %d records", len(c.records))
+	}
+
+	// A deleted file leaves the cache at the next write.
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, root, cacheDir)
+	if _, ok := openCache(cacheDir, root).records[first]; ok {
+		t.Error("the record of a deleted file survived")
+	}
+}
+
+// TestCacheNotRewrittenWhenUnchanged: a warm run with nothing new leaves the cache
+// file alone (no write on the hot path).
+func TestCacheNotRewrittenWhenUnchanged(t *testing.T) {
+	root := generateApp(t, t.TempDir(), 3)
+	cacheDir := t.TempDir()
+	mustLoad(t, root, cacheDir)
+	file := openCache(cacheDir, root).file
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(file, old, old); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, root, cacheDir)
+	if info, err := os.Stat(file); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("cache rewritten by an unchanged run (err %v)", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(file))
+	if len(entries) != 1 {
+		t.Errorf("cache folder holds %d files, want 1 (temp files left behind?)", len(entries))
+	}
+}
+
+func TestCacheDirFromEnv(t *testing.T) {
+	t.Setenv(CacheEnv, "off")
+	if got := cacheDirFromEnv(); got != "" {
+		t.Errorf("off: %q", got)
+	}
+	custom := t.TempDir()
+	t.Setenv(CacheEnv, custom)
+	if got := cacheDirFromEnv(); got != custom {
+		t.Errorf("custom: %q", got)
+	}
+	home := t.TempDir()
+	t.Setenv(CacheEnv, "")
+	t.Setenv("XDG_CACHE_HOME", home)
+	t.Setenv("HOME", home)
+	if got := cacheDirFromEnv(); !strings.HasPrefix(got, home) || filepath.Base(got) != "cloudwerk-lsp" {
+		t.Errorf("default: %q", got)
+	}
+	// LoadApp honours the variable: with a custom folder the cache appears there.
+	root := generateApp(t, t.TempDir(), 2)
+	t.Setenv(CacheEnv, custom)
+	if _, err := LoadApp(root); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(custom, "apps", "*.gob")); len(files) != 1 {
+		t.Errorf("cache files in %s: %v", custom, files)
+	}
+}
+
+func writeKeepingTime(t testing.TB, path, content string, mtime time.Time) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
