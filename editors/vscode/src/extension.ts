@@ -173,7 +173,13 @@ async function generate(args: unknown[]): Promise<unknown> {
     { location: vscode.ProgressLocation.Notification, title: 'Cloudwerk: generating types, classes and wrangler config' },
     async () => {
       try {
-        return await c.sendRequest(ExecuteCommandRequest.type, { command: SERVER_GENERATE_COMMAND, arguments: args });
+        const result: unknown = await c.sendRequest(ExecuteCommandRequest.type, { command: SERVER_GENERATE_COMMAND, arguments: args });
+        // The server answers with a one-line summary ("cloudwerk: generate updated 3 files").
+        if (typeof result === 'string' && result !== '') {
+          output.info(result);
+          void vscode.window.showInformationMessage(result);
+        }
+        return result;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         output.error(`generate: ${message}`);

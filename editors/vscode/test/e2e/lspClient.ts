@@ -569,8 +569,12 @@ export class LspClient {
 
   // --- lifecycle ---------------------------------------------------------
 
-  /** shutdown + exit per spec; kills the process if it does not exit in time. */
-  async stop(): Promise<number | null> {
+  /**
+   * Stops the server as vscode-languageclient does: shutdown, exit, end of the
+   * connection (the server's stdin closes), and a kill when the process has not
+   * died within 2 s. Resolves with how the process ended.
+   */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (!this.exited) {
       try {
         await this.request(ShutdownRequest.method, undefined);
@@ -578,22 +582,21 @@ export class LspClient {
       } catch {
         // The process is killed below either way.
       }
+      this.conn.end();
     }
-    const code = await new Promise<number | null>((resolve) => {
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       if (this.proc.exitCode !== null || this.proc.signalCode !== null) {
-        resolve(this.proc.exitCode);
+        resolve({ code: this.proc.exitCode, signal: this.proc.signalCode });
         return;
       }
-      const timer = setTimeout(() => {
-        this.proc.kill('SIGKILL');
-      }, 5_000);
-      this.proc.once('exit', (c) => {
+      const timer = setTimeout(() => this.proc.kill('SIGKILL'), 2_000);
+      this.proc.once('exit', (code, signal) => {
         clearTimeout(timer);
-        resolve(c);
+        resolve({ code, signal });
       });
     });
     this.conn.dispose();
-    return code;
+    return ended;
   }
 
   /** Last resort for test teardown. */

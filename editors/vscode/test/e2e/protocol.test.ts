@@ -4,7 +4,8 @@
 // diagnostics; the invalid name is fixed by applying the server's quick fix the
 // way VS Code applies a WorkspaceEdit, the duplicate by the user's edit (or a
 // quick fix when the server offers one); the diagnostics clear. Hover and
-// completion are checked once.
+// completion are checked once; then the generate source action (CreateFile),
+// the generate command, a file rename recording renamed_classes, and a clean exit.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -92,11 +93,13 @@ describe('cloudwerk-lsp serve, driven like VS Code', { timeout: 120_000 }, () =>
 
   after(async () => {
     if (client !== undefined) {
-      const code = await client.stop();
-      if (process.env.CLOUDWERK_E2E_VERBOSE) {
-        console.log(`server exit ${code}\nsent:\n${client.sent.join('\n')}\npublished:\n${client.publishLog.join('\n')}`);
+      if (client.proc.exitCode === null && client.proc.signalCode === null) {
+        await client.stop();
       }
       client.kill();
+      if (process.env.CLOUDWERK_E2E_VERBOSE) {
+        console.log(`sent:\n${client.sent.join('\n')}\npublished:\n${client.publishLog.join('\n')}`);
+      }
     }
     if (root !== undefined) {
       fs.rmSync(root, { recursive: true, force: true });
@@ -237,5 +240,57 @@ describe('cloudwerk-lsp serve, driven like VS Code', { timeout: 120_000 }, () =>
     for (const want of [/^counter$/i, /^chatRoom$/i, /^lobby$/i]) {
       assert.ok(labels.some((l) => want.test(l)), `completion offers ${want}: ${JSON.stringify(labels)}`);
     }
+  });
+
+  step('regenerates through the source action (CreateFile + edits), applied as VS Code applies it', async () => {
+    const counter = path.join(objects(), 'counter.ts');
+    const actions = await client.request<(CodeAction | Command)[] | null>(CodeActionRequest.method, {
+      textDocument: { uri: uriOf(counter) },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.cloudwerk.generate'], triggerKind: CodeActionTriggerKind.Invoked },
+    });
+    const generate = (actions ?? []).filter(isCodeAction).find((a) => a.kind === 'source.cloudwerk.generate');
+    assert.ok(generate, `a generate source action, got ${JSON.stringify(actions)}`);
+    const creates = (generate.edit?.documentChanges ?? []).filter((c) => 'kind' in c && c.kind === 'create');
+    assert.ok(creates.length > 0, 'new generated files arrive as CreateFile (VS Code supports resource operations)');
+    await runCodeAction(generate);
+
+    const types = fs.readFileSync(file('.cloudwerk', 'types', 'durable-objects.d.ts'), 'utf8');
+    assert.match(types, /increment/, 'the types declare counter.increment');
+    assert.match(types, /join/, 'the types declare lobby.join');
+    const wrangler = fs.readFileSync(file('wrangler.toml'), 'utf8');
+    for (const cls of ['Counter', 'ChatRoom', 'Lobby']) {
+      assert.match(wrangler, new RegExp(`class_name = "${cls}"`), `wrangler.toml binds ${cls}`);
+    }
+    assert.match(wrangler, /\[\[migrations\]\][\s\S]*new_sqlite_classes/, 'wrangler.toml records the SQLite classes');
+    await client.waitFor('no GENERATED_STALE, BINDING_MISSING or MIGRATION_MISSING left', () =>
+      filesWith(client, ['GENERATED_STALE', 'BINDING_MISSING', 'MIGRATION_MISSING']).length === 0 ? true : undefined,
+    );
+  });
+
+  step('runs cloudwerk.generate as the extension command does, with nothing left to write', async () => {
+    const before = fs.readFileSync(file('wrangler.toml'), 'utf8');
+    const res = await client.request<unknown>(ExecuteCommandRequest.method, { command: 'cloudwerk.generate', arguments: [] });
+    assert.equal(res, 'cloudwerk: generate updated 0 files');
+    assert.equal(fs.readFileSync(file('wrangler.toml'), 'utf8'), before, 'a second generate changes zero bytes');
+  });
+
+  step('renaming an object file (explorer rename) records renamed_classes, never deleted_classes', async () => {
+    const from = path.join(objects(), 'chat-room.ts');
+    const to = path.join(objects(), 'chat-lobby.ts');
+    // VS Code's explorer rename goes through the same file operation as a WorkspaceEdit rename.
+    await client.applyWorkspaceEdit({ documentChanges: [{ kind: 'rename', oldUri: uriOf(from), newUri: uriOf(to) }] });
+    assert.ok(client.sent.includes('willRenameFiles chat-room.ts -> chat-lobby.ts'), 'the server was asked before the rename');
+    const wrangler = fs.readFileSync(file('wrangler.toml'), 'utf8');
+    assert.match(wrangler, /renamed_classes\s*=\s*\[\s*\{\s*from\s*=\s*"ChatRoom"\s*,\s*to\s*=\s*"ChatLobby"\s*\}/, `renamed_classes recorded:\n${wrangler}`);
+    assert.doesNotMatch(wrangler, /deleted_classes/);
+    assert.match(wrangler, /class_name = "ChatLobby"/);
+    await client.waitFor('no ORPHANED_CLASS or MIGRATION_MISSING after the rename', () =>
+      client.diagnostics.has(uriOf(to)) && filesWith(client, ['ORPHANED_CLASS', 'MIGRATION_MISSING', 'BINDING_MISSING']).length === 0 ? true : undefined,
+    );
+  });
+
+  step('exits with code 0 when stopped as VS Code stops it (shutdown, exit, end of input)', async () => {
+    assert.deepEqual(await client.stop(), { code: 0, signal: null });
   });
 });
