@@ -26,14 +26,19 @@ var handlerSignatures = []struct {
 	{"webSocketError", "webSocketError(ws: WebSocket, error: unknown): Promise<void>", "[ws, error]"},
 }
 
-// renderClass renders <Class>.ts for o.
-func renderClass(root string, o object) []byte {
+// classesTypesImport is the module specifier of the types file seen from the classes folder.
+func classesTypesImport(root string) string {
+	return strings.TrimSuffix(relImport(filepath.Join(root, ClassesDir), filepath.Join(root, TypesFile)), ".d")
+}
+
+// renderClass renders <Class>.ts for o; typesImport is classesTypesImport(root).
+func renderClass(root, typesImport string, o object) []byte {
 	dir := filepath.Join(root, ClassesDir)
 	e := o.Entry
 	scope := newTypeScope(dir, e.Def, e.Path)
-	typesImport := strings.TrimSuffix(relImport(dir, filepath.Join(root, TypesFile)), ".d")
 
 	var b strings.Builder
+	b.Grow(2048)
 	b.WriteString(generatedBanner)
 	b.WriteString("// Source: " + o.RelPath + "\n")
 	b.WriteString("import { DurableObject } from 'cloudflare:workers';\n")
@@ -101,8 +106,7 @@ func renderIndex(objs []object) []byte {
 
 // renderRuntime renders the module shared by the classes. It does not depend on the app.
 func renderRuntime(root string) []byte {
-	dir := filepath.Join(root, ClassesDir)
-	typesImport := strings.TrimSuffix(relImport(dir, filepath.Join(root, TypesFile)), ".d")
+	typesImport := classesTypesImport(root)
 	return []byte(generatedBanner + strings.Replace(runtimeSource, "{{TYPES}}", typesImport, 1))
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Paths of the generated files, relative to the app root.
@@ -28,23 +29,13 @@ func renderTypes(root string, objs []object) []byte {
 	classesRel = strings.TrimSuffix(classesRel, "/x")
 
 	var b strings.Builder
+	b.Grow(1024 + 400*len(objs))
 	b.WriteString("// Typed stubs of this app's durable objects. Route files get them through\n")
 	b.WriteString("// getDurableObject('Name') and through Env bindings (env.BINDING.get(id).method()).\n")
 	b.WriteString("// Types exported from an object file are referenced with import(); other types are unknown.\n\n")
 
-	for _, o := range objs {
-		scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
-		b.WriteString("/** RPC methods of durable object `" + o.Entry.ObjectName + "` (" + o.RelPath + "). */\n")
-		methods := buildMethods(o.Entry.Def, scope)
-		if len(methods) == 0 {
-			b.WriteString("export interface " + o.stubName() + " {}\n\n")
-			continue
-		}
-		b.WriteString("export interface " + o.stubName() + " {\n")
-		for _, m := range methods {
-			b.WriteString("  " + m.Name + "(" + m.paramList() + "): " + m.Result + ";\n")
-		}
-		b.WriteString("}\n\n")
+	for _, part := range renderStubs(typesDir, objs) {
+		b.WriteString(part)
 	}
 
 	b.WriteString(`/** A durable-object namespace whose stubs carry the RPC methods of S. */
@@ -88,6 +79,42 @@ export type CloudwerkStub<S> = S & {
 		b.WriteString("}\n")
 	}
 	return withHash(b.String())
+}
+
+// renderStubs renders the stub interface of every object, in order. Large apps
+// are split into chunks rendered in parallel (the types file is one job in Plan).
+func renderStubs(typesDir string, objs []object) []string {
+	const chunk = 512
+	parts := make([]string, (len(objs)+chunk-1)/chunk)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b strings.Builder
+			for _, o := range objs[i*chunk : min(len(objs), (i+1)*chunk)] {
+				renderStub(&b, typesDir, o)
+			}
+			parts[i] = b.String()
+		}()
+	}
+	wg.Wait()
+	return parts
+}
+
+func renderStub(b *strings.Builder, typesDir string, o object) {
+	scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
+	b.WriteString("/** RPC methods of durable object `" + o.Entry.ObjectName + "` (" + o.RelPath + "). */\n")
+	methods := buildMethods(o.Entry.Def, scope)
+	if len(methods) == 0 {
+		b.WriteString("export interface " + o.stubName() + " {}\n\n")
+		return
+	}
+	b.WriteString("export interface " + o.stubName() + " {\n")
+	for _, m := range methods {
+		b.WriteString("  " + m.Name + "(" + m.paramList() + "): " + m.Result + ";\n")
+	}
+	b.WriteString("}\n\n")
 }
 
 // nameUnion is the string-literal union getDurableObject accepts for o: the runtime

@@ -10,8 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
@@ -131,25 +134,45 @@ func objects(app *analysis.App) []object {
 	return out
 }
 
+// plannedFile is one generated file and how to render it.
+type plannedFile struct {
+	path   string
+	target Target
+	render func() []byte
+}
+
+// plannedFiles lists the types and classes files of app (rendering is deferred so
+// Plan can spread it over cores).
+func plannedFiles(app *analysis.App, targets Target) []plannedFile {
+	root := app.Root
+	objs := objects(app)
+	var out []plannedFile
+	if targets&TargetTypes != 0 {
+		out = append(out, plannedFile{filepath.Join(root, TypesFile), TargetTypes, func() []byte { return renderTypes(root, objs) }})
+	}
+	if targets&TargetClasses != 0 {
+		dir := filepath.Join(root, ClassesDir)
+		typesImport := classesTypesImport(root)
+		out = append(out,
+			plannedFile{filepath.Join(dir, RuntimeFile), TargetClasses, func() []byte { return renderRuntime(root) }},
+			plannedFile{filepath.Join(dir, "index.ts"), TargetClasses, func() []byte { return renderIndex(objs) }})
+		for _, o := range objs {
+			out = append(out, plannedFile{filepath.Join(dir, o.Entry.ClassName+".ts"), TargetClasses,
+				func() []byte { return renderClass(root, typesImport, o) }})
+		}
+	}
+	return out
+}
+
 // Render returns the content of every generated types and classes file of app,
 // keyed by absolute path, without touching the disk.
 func Render(app *analysis.App, targets Target) map[string][]byte {
 	if targets == 0 {
 		targets = AllTargets
 	}
-	root := app.Root
-	objs := objects(app)
 	files := map[string][]byte{}
-	if targets&TargetTypes != 0 {
-		files[filepath.Join(root, TypesFile)] = renderTypes(root, objs)
-	}
-	if targets&TargetClasses != 0 {
-		dir := filepath.Join(root, ClassesDir)
-		files[filepath.Join(dir, RuntimeFile)] = renderRuntime(root)
-		files[filepath.Join(dir, "index.ts")] = renderIndex(objs)
-		for _, o := range objs {
-			files[filepath.Join(dir, o.Entry.ClassName+".ts")] = renderClass(root, o)
-		}
+	for _, f := range plannedFiles(app, targets) {
+		files[f.path] = f.render()
 	}
 	return files
 }
@@ -165,23 +188,16 @@ func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
 	if targets == 0 {
 		targets = AllTargets
 	}
-	var changes []FileChange
-	wanted := Render(app, targets)
-	for path, content := range wanted {
-		target := TargetClasses
-		if strings.HasSuffix(path, filepath.FromSlash(TypesFile)) {
-			target = TargetTypes
-		}
-		old, exists, err := readExisting(path)
-		if err != nil {
-			return nil, err
-		}
-		if exists && bytes.Equal(old, content) {
-			continue
-		}
-		changes = append(changes, FileChange{Path: path, Target: target, Old: old, Exists: exists, New: content})
+	files := plannedFiles(app, targets)
+	changes, err := compareFiles(files)
+	if err != nil {
+		return nil, err
 	}
 	if targets&TargetClasses != 0 {
+		wanted := make(map[string]bool, len(files))
+		for _, f := range files {
+			wanted[f.path] = true
+		}
 		leftovers, err := leftoverClasses(app.Root, wanted)
 		if err != nil {
 			return nil, err
@@ -207,10 +223,53 @@ func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
 	return changes, nil
 }
 
+// compareFiles renders each file and compares it with the disk, spread over a few
+// goroutines (rendering is CPU, reading is I/O); the result is in input order.
+func compareFiles(files []plannedFile) ([]FileChange, error) {
+	results := make([]*FileChange, len(files))
+	errs := make([]error, len(files))
+	workers := min(len(files), 2*runtime.GOMAXPROCS(0))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				f := files[i]
+				content := f.render()
+				old, exists, err := readExisting(f.path)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				if !exists || !bytes.Equal(old, content) {
+					results[i] = &FileChange{Path: f.path, Target: f.target, Old: old, Exists: exists, New: content}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var changes []FileChange
+	for _, c := range results {
+		if c != nil {
+			changes = append(changes, *c)
+		}
+	}
+	return changes, nil
+}
+
 // leftoverClasses finds generated files in the classes folder that the plan no
 // longer contains (an object was renamed or deleted). Only files that carry the
 // generated banner are touched; anything else in the folder is the user's.
-func leftoverClasses(root string, wanted map[string][]byte) ([]FileChange, error) {
+func leftoverClasses(root string, wanted map[string]bool) ([]FileChange, error) {
 	dir := filepath.Join(root, ClassesDir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -225,7 +284,7 @@ func leftoverClasses(root string, wanted map[string][]byte) ([]FileChange, error
 		if !de.Type().IsRegular() || filepath.Ext(de.Name()) != ".ts" {
 			continue
 		}
-		if _, ok := wanted[path]; ok {
+		if wanted[path] {
 			continue
 		}
 		old, exists, err := readExisting(path)

@@ -1,0 +1,65 @@
+package codegen
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
+
+// benchApp builds an app of n objects in memory (each with three typed methods,
+// an exported type and a fetch handler) rooted at a temp dir.
+func benchApp(b *testing.B, n int) *analysis.App {
+	root := b.TempDir()
+	objects := filepath.Join(root, "app", "objects")
+	entries := make([]*analysis.Entry, 0, n)
+	for i := range n {
+		path := filepath.Join(objects, fmt.Sprintf("object-n%d.ts", i))
+		def := &analysis.Definition{
+			Path:          path,
+			Export:        analysis.ExportDefine,
+			StateType:     "State",
+			ExportedTypes: []string{"Item"},
+			Fields: map[string]*analysis.Field{
+				"sqlite":  {Key: "sqlite", Kind: analysis.KindBool, Bool: i%2 == 0},
+				"methods": {Key: "methods", Kind: analysis.KindObject},
+				"fetch":   {Key: "fetch", Kind: analysis.KindFunction},
+			},
+			Methods: []analysis.Method{
+				{Name: "add", Form: analysis.FormMethod, Async: true, ReturnType: "Promise<Item[]>",
+					Params: []analysis.Param{{Name: "item", Type: "Item"}, {Name: "limit", Default: "10", DefaultKin: analysis.KindNumber}}},
+				{Name: "count", Form: analysis.FormArrow, ReturnType: "number"},
+				{Name: "tag", Form: analysis.FormFunction, Params: []analysis.Param{{Name: "tags", Type: "string[]", Rest: true}}},
+			},
+		}
+		entries = append(entries, analysis.NewEntry(path, def))
+	}
+	return &analysis.App{Root: root, ObjectsDir: objects, Manifest: analysis.BuildManifest(entries)}
+}
+
+// BenchmarkGenerate plans every types and classes file of a generated app whose
+// output is already on disk (the `generate --check` case: render, read, compare).
+// Nothing is written while timing.
+func BenchmarkGenerate(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		b.Run(fmt.Sprintf("objects=%d", n), func(b *testing.B) {
+			app := benchApp(b, n)
+			opts := Options{Targets: TargetTypes | TargetClasses}
+			changes, err := Plan(app, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := Apply(app.Root, changes); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				changes, err := Plan(app, opts)
+				if err != nil || len(changes) != 0 {
+					b.Fatalf("plan: %d changes, %v", len(changes), err)
+				}
+			}
+		})
+	}
+}
