@@ -27,6 +27,9 @@ npm run --silent test:unit
 echo "-- bundle (esbuild)"
 npm run --silent bundle
 test -s dist/extension.js
+echo "-- activation tests against the bundle"
+CLOUDWERK_EXTENSION_BUNDLE=dist/extension.js node --import tsx --test test/unit/activation.test.ts >"$work/bundle-test.log" 2>&1 || { cat "$work/bundle-test.log"; exit 1; }
+grep -E '^# (pass|fail)' "$work/bundle-test.log"
 
 echo "-- package (vsce)"
 npx --no-install vsce package --no-dependencies --out cloudwerk-lsp.vsix >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log"; exit 1; }

@@ -21,13 +21,23 @@ function settings(over: Partial<FakeSettings> = {}): FakeSettings {
   };
 }
 
+// The sources by default; test.sh runs this file again against the esbuild
+// bundle (what the .vsix ships) by setting CLOUDWERK_EXTENSION_BUNDLE.
+const extensionModule = process.env.CLOUDWERK_EXTENSION_BUNDLE
+  ? path.resolve(process.env.CLOUDWERK_EXTENSION_BUNDLE)
+  : require.resolve('../../src/extension');
+
 /** Loads a fresh copy of the extension against fake and activates it. */
 async function activate(fake: FakeVscode): Promise<ExtensionModule> {
   const undo = installFakeVscode(fake);
   try {
-    const id = require.resolve('../../src/extension');
-    delete require.cache[id];
-    const ext = require('../../src/extension') as ExtensionModule;
+    // Dependencies too: vscode-languageclient captures the `vscode` module when loaded.
+    for (const id of Object.keys(require.cache)) {
+      if (id === extensionModule || id.includes(`${path.sep}vscode-languageclient${path.sep}`)) {
+        delete require.cache[id];
+      }
+    }
+    const ext = require(extensionModule) as ExtensionModule;
     await ext.activate({ subscriptions: [] } as never);
     return ext;
   } finally {
