@@ -96,6 +96,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 			}
 			return exitFindings
 		}
+		// Decisions only the user can make (an orphaned class) are not errors of the
+		// plan: everything safe is still generated, and the run exits 1 until decided.
+		decisions := wranglerNotes(app, opts, stderr)
 		if *dryRun {
 			fmt.Fprint(stdout, codegen.Diff(app.Root, changes))
 		}
@@ -105,6 +108,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 			}
 			if *check && len(changes) > 0 {
 				fmt.Fprintf(stderr, "%d generated file(s) out of date; run `cloudwerk-lsp generate`\n", len(changes))
+				return exitFindings
+			}
+			if *check && decisions > 0 {
 				return exitFindings
 			}
 			return exitOK
@@ -127,8 +133,30 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		if len(changes) == 0 {
 			fmt.Fprintln(stderr, "generated files are up to date")
 		}
+		if decisions > 0 {
+			return exitFindings
+		}
 		return exitOK
 	}
+}
+
+// wranglerNotes prints the wrangler planner's warnings and the decisions it needs
+// (with the flag that settles each) and returns how many decisions are pending.
+func wranglerNotes(app *analysis.App, opts codegen.Options, stderr io.Writer) int {
+	if opts.Targets != 0 && opts.Targets&codegen.TargetWrangler == 0 {
+		return 0
+	}
+	p, err := codegen.PlanWrangler(app, opts)
+	if err != nil || p == nil {
+		return 0 // Plan already reported planner errors
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	for _, n := range p.NeedsFlag {
+		fmt.Fprintf(stderr, "needs a decision: %s\n", n)
+	}
+	return len(p.NeedsFlag)
 }
 
 func relTo(root, path string) string {
