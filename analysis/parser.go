@@ -33,7 +33,9 @@ import (
 // before package init finishes) and after it comes from the same heap and may be
 // freed by either side. Package initialisation order guarantees go-tree-sitter's
 // init has already run when this one does, so ours wins.
-func init() { C.cw_use_c_malloc() }
+func init() { useCMalloc() }
+
+func useCMalloc() { C.cw_use_c_malloc() }
 
 // grammar is one tree-sitter language with the field ids the extractor asks for,
 // looked up once (ChildByFieldName allocates a C string on every call).
