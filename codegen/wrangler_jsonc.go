@@ -84,17 +84,17 @@ func (e *jsonEditor) insertMember(path []string, render func(indent string) stri
 	if last.End >= 0 {
 		if multiline {
 			indent := lineIndent(d, last.Start)
-			return splice{last.End, last.End, "," + e.nl + indent + render(indent)}, nil
+			return splice{start: last.End, end: last.End, text: "," + e.nl + indent + render(indent)}, nil
 		}
-		return splice{last.End, last.End, ", " + render("")}, nil
+		return splice{start: last.End, end: last.End, text: ", " + render("")}, nil
 	}
 	inner := analysis.Span{Start: l.Value.Start + 1, End: l.Value.End - 1}
 	if multiline || len(path) == 0 {
 		closeIndent := lineIndent(d, l.Value.End-1)
 		indent := closeIndent + "  "
-		return splice{inner.Start, inner.End, e.nl + indent + render(indent) + e.nl + closeIndent}, nil
+		return splice{start: inner.Start, end: inner.End, text: e.nl + indent + render(indent) + e.nl + closeIndent}, nil
 	}
-	return splice{inner.Start, inner.End, " " + render("") + " "}, nil
+	return splice{start: inner.Start, end: inner.End, text: " " + render("") + " "}, nil
 }
 
 // bindingsArrayText renders a new bindings array at the given indent.
@@ -126,7 +126,7 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 		if !ok {
 			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
 		}
-		out = append(out, splice{l.Value.Start, l.Value.End, quoteString(class)})
+		out = append(out, splice{start: l.Value.Start, end: l.Value.End, text: quoteString(class)})
 	}
 	if a, ok := e.array(bp); ok {
 		a.remove = be.remove

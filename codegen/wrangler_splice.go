@@ -14,6 +14,9 @@ import (
 type splice struct {
 	start, end int
 	text       string
+	// late marks text that opens new TOML sections: at the same offset it goes after
+	// text that continues the section before it (keys appended to that section).
+	late bool
 }
 
 // applySplices applies non-overlapping splices to data.
@@ -21,6 +24,9 @@ func applySplices(data []byte, ss []splice) []byte {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].start != ss[j].start {
 			return ss[i].start < ss[j].start
+		}
+		if ss[i].late != ss[j].late {
+			return !ss[i].late
 		}
 		return ss[i].end < ss[j].end
 	})
@@ -66,7 +72,7 @@ func (a arrayEdit) splices() []splice {
 		if len(a.add) == 0 && n == 0 {
 			return nil
 		}
-		return []splice{{inner.Start, inner.End, a.renderFresh(inner)}}
+		return []splice{{start: inner.Start, end: inner.End, text: a.renderFresh(inner)}}
 	}
 	// Runs of removed elements before a kept one: cut from the run's start to the next element.
 	for i := 0; i < n; {
@@ -79,7 +85,7 @@ func (a arrayEdit) splices() []splice {
 			j++
 		}
 		if j+1 < n {
-			out = append(out, splice{a.elems[i].Start, a.elems[j+1].Start, ""})
+			out = append(out, splice{start: a.elems[i].Start, end: a.elems[j+1].Start, text: ""})
 		}
 		i = j + 1
 	}
@@ -97,13 +103,13 @@ func (a arrayEdit) splices() []splice {
 			sep = "," + a.nl + indent
 			if next, ok := afterTrailingComma(a.data, tailStart); ok && tailEnd == tailStart {
 				// `elem, # note` / `elem, // note`: the new lines go below, the note stays with its element.
-				return append(out, splice{next, next, indent + strings.Join(a.add, sep) + "," + a.nl})
+				return append(out, splice{start: next, end: next, text: indent + strings.Join(a.add, sep) + "," + a.nl})
 			}
 		}
 		text = sep + strings.Join(a.add, sep)
 	}
 	if text != "" || tailEnd > tailStart {
-		out = append(out, splice{tailStart, tailEnd, text})
+		out = append(out, splice{start: tailStart, end: tailEnd, text: text})
 	}
 	return out
 }

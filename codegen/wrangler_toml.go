@@ -106,7 +106,7 @@ func (e *tomlEditor) insertAt(off int, text string) splice {
 	if off > 0 && d[off-1] != '\n' {
 		text = e.nl + text
 	}
-	return splice{off, off, text}
+	return splice{start: off, end: off, text: text}
 }
 
 func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
@@ -117,7 +117,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 		if !ok {
 			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
 		}
-		out = append(out, splice{l.Value.Start, l.Value.End, quoteString(class)})
+		out = append(out, splice{start: l.Value.Start, end: l.Value.End, text: quoteString(class)})
 	}
 	n := e.count(bp)
 	first, hasFirst := e.doc.Loc(join(bp, analysis.PathIndex(0))...)
@@ -139,7 +139,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 				continue
 			}
 			if len(add) > 0 { // a dropped binding's block becomes a new one, in place
-				out = append(out, splice{l.At.Start, end, render(add[0])})
+				out = append(out, splice{start: l.At.Start, end: end, text: render(add[0])})
 				add = add[1:]
 				continue
 			}
@@ -149,14 +149,14 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 			} else {
 				end = skipBlankLines(e.doc.Data, end)
 			}
-			out = append(out, splice{start, end, ""})
+			out = append(out, splice{start: start, end: end, text: ""})
 		}
 		if len(add) > 0 {
 			var b strings.Builder
 			for _, o := range add {
 				b.WriteString(e.nl + render(o))
 			}
-			out = append(out, e.insertAt(ins, b.String()))
+			out = append(out, late(e.insertAt(ins, b.String())))
 		}
 	case hasArr && !arrLoc.Block: // bindings = [ ... ]
 		a := arrayEdit{data: e.doc.Data, value: arrLoc.Value, remove: be.remove, nl: e.nl}
@@ -208,10 +208,10 @@ func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
 	for _, s := range e.doc.Sections {
 		if len(s.Path) == 2 && s.Path[0] == "migrations" && s.Array {
 			at := commentsAbove(e.doc.Data, s.Start)
-			return splice{at, at, b.String()}, nil
+			return splice{start: at, end: at, text: b.String(), late: true}, nil
 		}
 	}
-	return e.insertAt(len(e.doc.Data), e.nl+strings.TrimSuffix(b.String(), e.nl)), nil
+	return late(e.insertAt(len(e.doc.Data), e.nl+strings.TrimSuffix(b.String(), e.nl))), nil
 }
 
 // inlineTableInsert adds `member` to the inline table at path.
@@ -227,9 +227,9 @@ func (e *tomlEditor) inlineTableInsert(path []string, l analysis.Located, member
 		}
 	}
 	if last < 0 {
-		return splice{l.Value.Start, l.Value.End, "{ " + member + " }"}, nil
+		return splice{start: l.Value.Start, end: l.Value.End, text: "{ " + member + " }"}, nil
 	}
-	return splice{last, last, ", " + member}, nil
+	return splice{start: last, end: last, text: ", " + member}, nil
 }
 
 func (e *tomlEditor) migration(m *PlannedMigration) ([]splice, error) {
@@ -240,7 +240,7 @@ func (e *tomlEditor) migration(m *PlannedMigration) ([]splice, error) {
 	block := "[[migrations]]" + e.nl + strings.Join(fields, e.nl) + e.nl
 	switch {
 	case hasFirst && first.Block:
-		return []splice{e.insertAt(e.sectionsEnd([]string{"migrations", analysis.PathIndex(n - 1)}), e.nl+block)}, nil
+		return []splice{late(e.insertAt(e.sectionsEnd([]string{"migrations", analysis.PathIndex(n - 1)}), e.nl+block))}, nil
 	case hasArr && !arr.Block:
 		a := arrayEdit{data: e.doc.Data, value: arr.Value, nl: e.nl, add: []string{"{ " + strings.Join(fields, ", ") + " }"}}
 		for i := 0; i < n; i++ {
@@ -251,7 +251,7 @@ func (e *tomlEditor) migration(m *PlannedMigration) ([]splice, error) {
 	case hasArr:
 		return nil, fmt.Errorf("migrations is not an array")
 	}
-	return []splice{e.insertAt(len(e.doc.Data), e.nl+block)}, nil
+	return []splice{late(e.insertAt(len(e.doc.Data), e.nl+block))}, nil
 }
 
 func (e *tomlEditor) exports(objs []ManagedObject) ([]splice, error) {
@@ -328,4 +328,9 @@ func blankLinesAbove(data []byte, off int) int {
 		off = s
 	}
 	return off
+}
+
+func late(s splice) splice {
+	s.late = true
+	return s
 }
