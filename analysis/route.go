@@ -199,6 +199,10 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 		}
 	case "variable_declarator":
 		name := n.ChildByFieldId(g.fName)
+		if name != nil && name.Kind() == "object_pattern" {
+			w.visitDestructuring(name, n.ChildByFieldId(g.fValue))
+			return
+		}
 		if name == nil || name.Kind() != "identifier" {
 			return
 		}
@@ -233,6 +237,44 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 		}
 	case "call_expression":
 		w.visitCall(n)
+	}
+}
+
+// visitDestructuring handles `const { Counter, ChatRoom: room } = durableObjects`:
+// each key is a reference, and each local a namespace for later `.get(...)`.
+func (w *routeWalker) visitDestructuring(pattern, value *sitter.Node) {
+	s, g := w.s, w.s.g
+	if !w.isDurableObjects(value) {
+		return
+	}
+	sc := w.scope()
+	for _, p := range s.namedChildren(pattern) {
+		var key, local *sitter.Node
+		switch p.Kind() {
+		case "shorthand_property_identifier_pattern":
+			key, local = p, p
+		case "pair_pattern":
+			key, local = p.ChildByFieldId(g.fKey), p.ChildByFieldId(g.fValue)
+		default:
+			continue // rest patterns and defaults: nothing statically named
+		}
+		if key == nil {
+			continue
+		}
+		obj := s.text(key)
+		at := s.rng(key)
+		if key.Kind() == "string" {
+			obj, at = s.stringValue(key), s.stringContentRange(key)
+		} else if key.Kind() != "property_identifier" && key.Kind() != "shorthand_property_identifier_pattern" {
+			continue
+		}
+		w.add(RouteRef{Kind: RefObjectProperty, Object: obj, At: at})
+		if local != nil && (local.Kind() == "identifier" || local.Kind() == "shorthand_property_identifier_pattern") {
+			if sc.spaces == nil {
+				sc.spaces = map[string]string{}
+			}
+			sc.spaces[s.text(local)] = obj
+		}
 	}
 }
 
