@@ -128,16 +128,16 @@ func tokenizeType(text string) ([]typeToken, bool) {
 		case c == '\'' || c == '"' || c == '`':
 			j := i + 1
 			for j < len(text) && text[j] != c {
-				if text[j] == '\\' {
-					j++
-				}
-				if c == '`' && text[j] == '$' && j+1 < len(text) && text[j+1] == '{' {
+				switch {
+				case text[j] == '\\':
+					j++ // skip the escaped character
+				case c == '`' && text[j] == '$' && j+1 < len(text) && text[j+1] == '{':
 					return nil, false
 				}
 				j++
 			}
-			if j >= len(text) {
-				return nil, false
+			if j >= len(text) || strings.ContainsAny(text[i:j+1], "\r\n\u2028\u2029") {
+				return nil, false // unterminated, or not on one line as generated signatures are
 			}
 			emit('s', text[i:j+1])
 			i = j + 1
@@ -162,13 +162,20 @@ func tokenizeType(text string) ([]typeToken, bool) {
 		case c == '.' && strings.HasPrefix(text[i:], "..."):
 			emit('p', "...")
 			i += 3
-		default:
+		case strings.IndexByte(typePunct, c) >= 0:
 			emit('p', string(c))
 			i++
+		default:
+			// Not type syntax (`/`, `*`, `@`, `#`, `\`...): refuse rather than
+			// print something that could read differently (`/ *` -> `/*`).
+			return nil, false
 		}
 	}
 	return toks, true
 }
+
+// typePunct are the single-character punctuators of type syntax.
+const typePunct = "<>[](){},;:?|&=.-+!"
 
 // typeKeywords are TypeScript's type-level keywords and primitive types.
 var typeKeywords = map[string]bool{

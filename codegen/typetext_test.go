@@ -40,6 +40,9 @@ func TestResolveTypeText(t *testing.T) {
 		{"'unterminated", "unknown"},
 		{"", "unknown"},
 		{"   ", "unknown"},
+		{"number / 2", "unknown"},
+		{"`a\nb`", "unknown"},
+		{"@decorated", "unknown"},
 	}
 	for _, tt := range tests {
 		if got := scope.resolve(tt.in); got != tt.want {
