@@ -19,8 +19,10 @@ import "C"
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -65,10 +67,20 @@ func newGrammar(ptr func() *sitter.Language) *grammar {
 			// Only an ABI mismatch between the pinned modules gets here.
 			panic("analysis: tree-sitter grammar: " + err.Error())
 		}
+		liveParsers.Add(1)
+		// sync.Pool drops idle entries at GC; the C parser behind a dropped entry
+		// must be freed then, or every GC cycle would leak parsers.
+		runtime.SetFinalizer(p, func(p *sitter.Parser) {
+			p.Close()
+			liveParsers.Add(-1)
+		})
 		return p
 	}
 	return g
 }
+
+// liveParsers counts C parsers not yet freed (tests check pooled parsers are released).
+var liveParsers atomic.Int64
 
 var (
 	grammarsOnce sync.Once
