@@ -44,13 +44,21 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 			out = append(out, d)
 			continue
 		}
-		if ref.Kind != analysis.RefStubMethod || len(entries) != 1 {
+		if ref.Kind != analysis.RefStubMethod {
+			continue
+		}
+		// with duplicates, the method is unknown only when no candidate offers it
+		missing := true
+		for _, e := range entries {
+			if has, known := hasMember(e, ref.Method); has || !known {
+				missing = false
+				break
+			}
+		}
+		if !missing {
 			continue
 		}
 		e := entries[0]
-		if has, known := hasMember(e, ref.Method); has || !known {
-			continue
-		}
 		d := Diagnostic{
 			Code: UnknownMethod, Severity: Error, Path: rf.Path, Range: ref.At,
 			Message: fmt.Sprintf("durable object %s has no method %q", e.ObjectName, ref.Method),

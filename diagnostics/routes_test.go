@@ -106,3 +106,19 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownMethodWithDuplicates: with two files for one object, a method is
+// unknown only when neither defines it.
+func TestUnknownMethodWithDuplicates(t *testing.T) {
+	a := counterFile(t, objDir+"counter.ts").entry()
+	b := counterFile(t, objDir+"counter.tsx").entry()
+	app := appOf(a, b)
+	rf := &analysis.RouteFile{Path: "/proj/app/routes/r.ts", Refs: []analysis.RouteRef{
+		{Kind: analysis.RefStubMethod, Object: "Counter", Method: "incremnt"},
+		{Kind: analysis.RefStubMethod, Object: "Counter", Method: "increment"},
+	}}
+	got := RouteFindings(app, rf)
+	if len(got) != 1 || got[0].Code != UnknownMethod || !strings.Contains(got[0].Message, `"incremnt"`) {
+		t.Fatalf("want one UNKNOWN_METHOD for incremnt, got %+v", got)
+	}
+}

@@ -64,12 +64,20 @@ var Catalog = []Rule{
 		"Fix the method name or add the method to the object's methods."},
 }
 
-// RuleFor returns the catalog entry of code (a bare entry for unknown codes).
-func RuleFor(code Code) Rule {
+// LookupRule returns the catalog entry of code; ok is false for an unknown code.
+func LookupRule(code Code) (r Rule, ok bool) {
 	for _, r := range Catalog {
 		if r.Code == code {
-			return r
+			return r, true
 		}
+	}
+	return Rule{}, false
+}
+
+// RuleFor returns the catalog entry of code (a bare entry for unknown codes).
+func RuleFor(code Code) Rule {
+	if r, ok := LookupRule(code); ok {
+		return r
 	}
 	return Rule{Code: code, Severity: Warning, Short: string(code), Help: string(code)}
 }

@@ -22,7 +22,7 @@ func (s severityFlags) Set(v string) error {
 		return fmt.Errorf("want CODE=level, got %q", v)
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	if diagnostics.RuleFor(diagnostics.Code(code)).Short == code {
+	if _, known := diagnostics.LookupRule(diagnostics.Code(code)); !known {
 		return fmt.Errorf("unknown code %q", code)
 	}
 	sev, ok := diagnostics.ParseSeverity(strings.ToLower(strings.TrimSpace(level)))
