@@ -5,6 +5,7 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
@@ -25,12 +26,15 @@ type Document struct {
 
 // NewDocument starts tracking src (copied) for path; the grammar follows the extension.
 func NewDocument(path string, src []byte) *Document {
-	return &Document{
+	d := &Document{
 		path:  path,
 		g:     grammarFor(LangForPath(path)),
 		text:  append([]byte(nil), src...),
 		dirty: true,
 	}
+	// A document dropped without Close still frees its C tree eventually.
+	runtime.SetFinalizer(d, (*Document).Close)
+	return d
 }
 
 // Path is the document's path.

@@ -137,3 +137,21 @@ func TestDemoAppObjects(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoAppConfig(t *testing.T) {
+	root := filepath.Join("..", "examples", "demo-app")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("demo app not present")
+	}
+	cfg := ReadConfig(root)
+	if !filepath.IsAbs(cfg.Root) || cfg.File == "" || len(cfg.Issues) != 0 || cfg.AppDir != "app" {
+		t.Errorf("ReadConfig(demo-app) = %+v", cfg)
+	}
+}
+
+func TestReadConfigWithoutFile(t *testing.T) {
+	cfg := ReadConfig(t.TempDir())
+	if cfg.File != "" || cfg.AppDir != DefaultAppDir || !reflect.DeepEqual(cfg.Extensions, DefaultExtensions()) || len(cfg.Issues) != 0 {
+		t.Errorf("defaults = %+v", cfg)
+	}
+}
