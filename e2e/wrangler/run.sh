@@ -69,7 +69,7 @@ before="$(cd "$app" && find .cloudwerk wrangler.toml -type f -print0 | sort -z |
 "$cwl" generate "$app" 2>&1 | grep -q "up to date" || fail "a second generate planned changes"
 after="$(cd "$app" && find .cloudwerk wrangler.toml -type f -print0 | sort -z | xargs -0 sha256sum)"
 [ "$before" = "$after" ] || fail "a second generate changed bytes"
-for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER; do
+for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE; do
 	grep -q "name = \"$b\"" "$app/wrangler.toml" || fail "wrangler.toml lacks binding $b"
 done
 
@@ -98,10 +98,10 @@ others="$(grep -v '^bad/' "$work/tsc-bad.txt" | grep -c 'error TS' || true)"
 step "wrangler deploy --dry-run (the app's own entry, main = worker.ts)"
 timeout 180 "$bin/wrangler" deploy --dry-run --outdir "$work/dist" >"$work/deploy.txt" 2>&1 ||
 	{ cat "$work/deploy.txt"; fail "wrangler deploy --dry-run failed"; }
-for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER; do
+for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE; do
 	grep -q "env.$b" "$work/deploy.txt" || { cat "$work/deploy.txt"; fail "deploy lacks binding $b"; }
 done
-for c in Counter ChatRoom Analytics RateLimiter; do
+for c in Counter ChatRoom Analytics RateLimiter Profile; do
 	# esbuild writes `var Counter = class extends DurableObject...`.
 	grep -Eq "(class $c|$c = class) extends DurableObject" "$work/dist/worker.js" || fail "bundle lacks class $c"
 done
@@ -140,6 +140,11 @@ expect "limit" '{"allowed":true,"remaining":1}'
 expect "limit" '{"allowed":true,"remaining":0}'
 expect "limit" '{"allowed":false,"remaining":0}'
 expect "chat?text=hello" '{"messages":["hello"]}'
+expect "profile" '{"name":"anonymous","visits":0}'
+expect "profile/rename?to=ada" '{"name":"ada","visits":1}'
+# The schema refuses the new state: the call fails and the saved state stays.
+expect "profile/rename?to=" '{"error":"invalid profile state"}'
+expect "profile" '{"name":"ada","visits":1}'
 
 step "wrangler dev restarted: state is durable"
 stop_dev
@@ -148,6 +153,7 @@ expect "counter/value" '{"value":10}'
 expect "counter/increment?by=5" '{"value":15}'
 expect "analytics/track?event=signup" '{"total":3,"count":3,"top":[{"name":"signup","n":3}]}'
 expect "chat?text=again" '{"messages":["hello","again"]}'
+expect "profile" '{"name":"ada","visits":1}'
 stop_dev
 
 echo "e2e/wrangler: all checks passed"
