@@ -92,9 +92,14 @@ func relImport(dir, target string) string {
 	return rel
 }
 
+// classMembers are instance properties of DurableObject: a method of the same
+// name cannot be declared on the generated class (TS2425) nor reached over RPC.
+var classMembers = map[string]bool{"ctx": true, "env": true}
+
 // buildMethods turns the definition's statically known RPC methods into signatures.
-// Methods the runtime would refuse (reserved or non-identifier names) and computed
-// keys are left out; duplicates keep the last one, as an object literal does.
+// Methods the runtime would refuse (reserved or non-identifier names), names the
+// class cannot carry and computed keys are left out; duplicates keep the last one,
+// as an object literal does.
 func buildMethods(def *analysis.Definition, scope typeScope) []rpcMethod {
 	if def == nil {
 		return nil
@@ -103,7 +108,7 @@ func buildMethods(def *analysis.Definition, scope typeScope) []rpcMethod {
 	var out []rpcMethod
 	for i := range def.Methods {
 		m := &def.Methods[i]
-		if m.ComputedKey || !analysis.ValidMethodName(m.Name) || analysis.ReservedMethodNames[m.Name] {
+		if m.ComputedKey || !analysis.ValidMethodName(m.Name) || analysis.ReservedMethodNames[m.Name] || classMembers[m.Name] {
 			continue
 		}
 		rm := buildMethod(m, scope)
