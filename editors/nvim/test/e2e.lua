@@ -1,6 +1,7 @@
 -- Headless end-to-end test of the Neovim integration against a real
 -- cloudwerk-lsp: open an object file, receive diagnostics, hover, apply a
--- quick fix and the generate source action, and check the files on disk.
+-- quick fix and the generate source action, check the files on disk, then
+-- go to definition from a route file.
 --
 -- Run by test.sh as:
 --   nvim --headless -u NONE -c 'luafile test/e2e.lua'
@@ -304,6 +305,39 @@ local function run()
       and find_diag(object, 'BINDING_MISSING') == nil
   end)
   log('after generate: %s', codes_of(published[object]))
+
+  -- The same action wrote the types and the class.
+  local dts = read_file(app .. '/.cloudwerk/types/durable-objects.d.ts') or ''
+  if not dts:find('HitLog', 1, true) or not dts:find('record(', 1, true) then
+    fail('durable-objects.d.ts lacks HitLog.record:\n%s', dts)
+  end
+  if not read_file(app .. '/.cloudwerk/generated/objects/HitLog.ts') then
+    fail('.cloudwerk/generated/objects/HitLog.ts was not written')
+  end
+  log('types and classes written')
+
+  -- 5. Go to definition from a route file lands on the object file.
+  vim.cmd('edit ' .. vim.fn.fnameescape(app .. '/app/routes/api/hits/route.ts'))
+  local route = vim.api.nvim_get_current_buf()
+  wait_for('the client to attach to the route file', function()
+    return attached[route] ~= nil
+  end)
+  if single_client(route).id ~= client.id then
+    fail('the route file got a second server; one per app root is expected')
+  end
+  local pos = position_of(route, 'HitLog.get')
+  local def = request(client, route, 'textDocument/definition', {
+    textDocument = { uri = vim.uri_from_bufnr(route) },
+    position = pos,
+  })
+  if def and (def.uri or def.targetUri) then
+    def = { def }
+  end
+  local target = def and def[1] and (def[1].uri or def[1].targetUri)
+  if not target or vim.uri_to_fname(target) ~= object then
+    fail('definition of durableObjects.HitLog: got %s, want %s', vim.inspect(def), object)
+  end
+  log('definition of durableObjects.HitLog -> %s', vim.fn.fnamemodify(object, ':t'))
 end
 
 local ok, err = pcall(run)
