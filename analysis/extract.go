@@ -187,7 +187,9 @@ type propertyKey struct {
 }
 
 func (s *syntax) keyOf(n *sitter.Node) propertyKey {
-	if n == nil {
+	if n == nil || n.IsMissing() {
+		// `(){}` parses with a zero-width MISSING name: there is no key (the
+		// parse error is reported on its own).
 		return propertyKey{}
 	}
 	k := propertyKey{node: n, name: s.text(n)}
