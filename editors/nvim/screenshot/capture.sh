@@ -6,17 +6,22 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 plugin=$(cd "$here/.." && pwd -P)
 repo=$(cd "$plugin/../.." && pwd -P)
-cols=${COLS:-104} rows=${ROWS:-30}
+cols=${COLS:-132} rows=${ROWS:-22}
 
 work=$(mktemp -d)
 sock="cloudwerk-shot-$$"
 trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-(cd "$repo" && go build -o "$work/cloudwerk-lsp" ./cmd/cloudwerk-lsp)
+# CLOUDWERK_BIN picks a prebuilt server; by default the repository's is built.
+bin=${CLOUDWERK_BIN:-}
+if [ -z "$bin" ]; then
+  (cd "$repo" && go build -o "$work/cloudwerk-lsp" ./cmd/cloudwerk-lsp)
+  bin="$work/cloudwerk-lsp"
+fi
 cp -R "$plugin/testdata/app" "$work/app"
 
 tmux -L "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
-  -e CLOUDWERK_PLUGIN="$plugin" -e CLOUDWERK_BIN="$work/cloudwerk-lsp" \
+  -e CLOUDWERK_PLUGIN="$plugin" -e CLOUDWERK_BIN="$bin" \
   -e CLOUDWERK_READY="$work/ready" -e XDG_STATE_HOME="$work/state" -e XDG_CACHE_HOME="$work/cache" \
   "cd '$work/app' && TERM=tmux-256color COLORTERM=truecolor nvim -u '$here/init.lua' -i NONE app/objects/hit-log.ts"
 tmux -L "$sock" set-option -g -s terminal-overrides ',*:Tc' >/dev/null

@@ -10,7 +10,26 @@ vim.opt.laststatus = 2
 vim.opt.shortmess:append('I')
 vim.opt.swapfile = false
 
-vim.diagnostic.config({ virtual_text = { prefix = '●', source = false }, severity_sort = true })
+-- Neovim 0.7's default floats are magenta; give them a quiet dark theme.
+vim.cmd([[
+  highlight NormalFloat guibg=#262a33 guifg=#d8dee9
+  highlight FloatBorder guibg=#262a33 guifg=#6b7689
+  highlight SignColumn guibg=NONE
+  highlight LineNr guifg=#5c6370
+  highlight StatusLine gui=NONE guibg=#3b4252 guifg=#d8dee9
+  highlight DiagnosticVirtualTextError guifg=#e06c75 guibg=#3a2a2e
+  highlight DiagnosticVirtualTextWarn guifg=#e5c07b guibg=#3a352a
+]])
+
+vim.diagnostic.config({
+  virtual_text = {
+    prefix = '■',
+    format = function(d)
+      return string.format('%s: %s', d.code, d.message)
+    end,
+  },
+  severity_sort = true,
+})
 vim.lsp.handlers['textDocument/hover'] = vim.lsp.with(vim.lsp.handlers.hover, { border = 'rounded' })
 
 require('cloudwerk').setup({ cmd = { os.getenv('CLOUDWERK_BIN'), 'serve' } })
