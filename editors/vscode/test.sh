@@ -16,7 +16,7 @@ cleanup() { rm -rf "$work" "$here/cloudwerk-lsp.vsix"; }
 trap cleanup EXIT
 
 echo "-- npm ci"
-npm ci --no-audit --no-fund --loglevel=error
+npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 
 echo "-- type-check (tsc --noEmit)"
 npm run --silent typecheck
@@ -48,7 +48,8 @@ echo "-- build cloudwerk-lsp"
 (cd "$repo" && go build -o "$work/cloudwerk-lsp" ./cmd/cloudwerk-lsp)
 "$work/cloudwerk-lsp" version
 
-echo "-- protocol end-to-end test"
-CLOUDWERK_LSP_BIN="$work/cloudwerk-lsp" npm run --silent test:e2e
+echo "-- end-to-end: protocol test, and the packaged bundle with the real server"
+# dist/extension.js is now the minified bundle vsce packaged (vscode:prepublish).
+CLOUDWERK_LSP_BIN="$work/cloudwerk-lsp" CLOUDWERK_EXTENSION_BUNDLE=dist/extension.js npm run --silent test:e2e
 
 echo "editors/vscode: all passed"

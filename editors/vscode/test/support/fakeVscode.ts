@@ -1,7 +1,11 @@
-// A stand-in for the `vscode` module, just large enough to activate the
-// extension and watch what it shows: settings come from a table, messages and
-// output lines are recorded, and the user's button choice is scripted.
+// A stand-in for the `vscode` module, large enough to activate the extension
+// and to run vscode-languageclient's LanguageClient against a real server:
+// settings come from a table, messages, output lines and commands are recorded,
+// and the user's button choice is scripted. Members the client only touches in
+// passing (provider registrations, events) fall back to inert stubs.
 import Module from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -9,14 +13,82 @@ export interface FakeSettings {
   [key: string]: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown; defaultValue?: unknown };
 }
 
+class Disposable {
+  constructor(private readonly onDispose?: () => void) {}
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => items.forEach((d) => d.dispose()));
+  }
+  dispose(): void {
+    this.onDispose?.();
+  }
+}
+
+class EventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (l: Listener<T>) => {
+    this.listeners.push(l);
+    return new Disposable(() => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    });
+  };
+  fire(e: T): void {
+    this.listeners.forEach((l) => l(e));
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  get path(): string {
+    return this.fsPath;
+  }
+  static file(p: string): Uri {
+    return new Uri('file', p);
+  }
+  static parse(s: string): Uri {
+    return s.startsWith('file:') ? new Uri('file', fileURLToPath(s)) : new Uri(s.split(':')[0], s);
+  }
+  toString(): string {
+    return this.scheme === 'file' ? pathToFileURL(this.fsPath).href : this.fsPath;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+const noEvent = () => new Disposable();
+
+/** An inert value for anything not modelled: callable, constructible, every member another stub. */
+function stub(): unknown {
+  return new Proxy(function () {}, {
+    get: (_t, k) => (k === 'then' || typeof k === 'symbol' ? undefined : stub()),
+    apply: () => stub(),
+    construct: () => stub() as object,
+  });
+}
+
+function withStubs<T extends object>(o: T): T {
+  return new Proxy(o, {
+    get: (t, k) => (k in t ? (t as Record<string | symbol, unknown>)[k] : k === 'then' || typeof k === 'symbol' ? undefined : stub()),
+  });
+}
+
 export class FakeVscode {
   readonly errors: { message: string; items: string[] }[] = [];
+  readonly infos: string[] = [];
   readonly output: string[] = [];
   readonly commands = new Map<string, (...args: unknown[]) => unknown>();
   readonly executed: { command: string; args: unknown[] }[] = [];
+  /** Titles of the progress notifications that have ended (the server's and the extension's). */
+  readonly progressDone: string[] = [];
   /** The button the user clicks on the next error message (undefined: dismissed). */
   nextChoice: string | undefined;
-  private readonly configListeners: Listener<{ affectsConfiguration(s: string): boolean }>[] = [];
+  private readonly configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
 
   constructor(
     public settings: FakeSettings,
@@ -26,14 +98,16 @@ export class FakeVscode {
 
   /** Fires onDidChangeConfiguration for the given setting keys. */
   changeConfiguration(keys: string[]): void {
-    for (const l of this.configListeners) {
-      l({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) });
-    }
+    this.configChanged.fire({ affectsConfiguration: (s) => keys.some((k) => k === s || k.startsWith(`${s}.`)) });
+  }
+
+  private value(key: string): unknown {
+    const s = this.settings[key];
+    return s?.workspaceFolderValue ?? s?.workspaceValue ?? s?.globalValue ?? s?.defaultValue;
   }
 
   module(): Record<string, unknown> {
     const self = this;
-    const disposable = { dispose() {} };
     const log = (level: string) => (msg: string) => {
       self.output.push(`${level}: ${msg}`);
     };
@@ -43,17 +117,24 @@ export class FakeVscode {
         (n) => [n, class extends Base {}],
       ),
     );
-    return {
+    return withStubs({
       ...classes,
-      Disposable: class {
-        static from() {
-          return disposable;
-        }
-        dispose() {}
-      },
+      version: '1.100.0',
+      Disposable,
+      EventEmitter,
+      Uri,
+      LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
       ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
-      window: {
-        createOutputChannel: () => ({
+      env: withStubs({ language: 'en', appName: 'Visual Studio Code', machineId: 'fake', uiKind: 1 }),
+      window: withStubs({
+        activeTextEditor: undefined,
+        visibleTextEditors: [],
+        onDidChangeActiveTextEditor: noEvent,
+        onDidChangeVisibleTextEditors: noEvent,
+        createOutputChannel: (name: string) => ({
+          name,
+          logLevel: 3,
+          onDidChangeLogLevel: noEvent,
           info: log('info'),
           warn: log('warn'),
           error: log('error'),
@@ -61,9 +142,12 @@ export class FakeVscode {
           trace: log('trace'),
           appendLine: log('line'),
           append: log('text'),
+          replace() {},
+          clear() {},
           show() {
             self.output.push('<shown>');
           },
+          hide() {},
           dispose() {},
         }),
         showErrorMessage: async (message: string, ...items: string[]) => {
@@ -72,41 +156,64 @@ export class FakeVscode {
           self.nextChoice = undefined;
           return choice;
         },
-        withProgress: async (_o: unknown, task: () => Promise<unknown>) => task(),
-      },
-      commands: {
+        showWarningMessage: async (message: string) => {
+          self.output.push(`warning message: ${message}`);
+          return undefined;
+        },
+        showInformationMessage: async (message: string) => {
+          self.infos.push(message);
+          return undefined;
+        },
+        withProgress: async (
+          options: { title?: string },
+          task: (progress: { report(v: unknown): void }, token: unknown) => Promise<unknown>,
+        ) => {
+          const token = { isCancellationRequested: false, onCancellationRequested: noEvent };
+          try {
+            return await task({ report() {} }, token);
+          } finally {
+            self.progressDone.push(options.title ?? '');
+          }
+        },
+      }),
+      commands: withStubs({
         registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+          // As VS Code: a second registration of an id fails.
           if (self.commands.has(id)) {
             throw new Error(`command '${id}' already exists`);
           }
           self.commands.set(id, fn);
-          return { dispose: () => self.commands.delete(id) };
+          return new Disposable(() => self.commands.delete(id));
         },
         executeCommand: async (command: string, ...args: unknown[]) => {
           self.executed.push({ command, args });
         },
-      },
-      workspace: {
+      }),
+      languages: withStubs({
+        match: () => 0,
+        createDiagnosticCollection: () =>
+          withStubs({ set() {}, delete() {}, clear() {}, dispose() {}, forEach() {}, get: () => [], has: () => false }),
+      }),
+      extensions: withStubs({ all: [], getExtension: () => undefined }),
+      workspace: withStubs({
         get isTrusted() {
           return self.trusted;
         },
         get workspaceFolders() {
-          return self.folder === undefined ? undefined : [{ uri: { scheme: 'file', fsPath: self.folder }, name: 'ws', index: 0 }];
+          return self.folder === undefined ? undefined : [{ uri: Uri.file(self.folder), name: 'ws', index: 0 }];
         },
+        textDocuments: [],
+        notebookDocuments: [],
         getConfiguration: () => ({
           inspect: (key: string) => ({ key, ...self.settings[key] }),
-          get: (key: string) => {
-            const s = self.settings[key];
-            return s?.workspaceFolderValue ?? s?.workspaceValue ?? s?.globalValue ?? s?.defaultValue;
-          },
+          get: (key: string, dflt?: unknown) => self.value(key) ?? dflt,
+          has: (key: string) => key in self.settings,
         }),
-        onDidChangeConfiguration: (l: Listener<{ affectsConfiguration(s: string): boolean }>) => {
-          self.configListeners.push(l);
-          return disposable;
-        },
-        onDidGrantWorkspaceTrust: () => disposable,
-      },
-    };
+        onDidChangeConfiguration: this.configChanged.event,
+        onDidGrantWorkspaceTrust: noEvent,
+        createFileSystemWatcher: () => ({ onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent, dispose() {} }),
+      }),
+    });
   }
 }
 
@@ -124,4 +231,31 @@ export function installFakeVscode(fake: FakeVscode): () => void {
   return () => {
     m._load = original;
   };
+}
+
+/** The extension's module: the sources, or the esbuild bundle when CLOUDWERK_EXTENSION_BUNDLE names it. */
+export function extensionModulePath(): string {
+  const bundle = process.env.CLOUDWERK_EXTENSION_BUNDLE;
+  return bundle ? path.resolve(bundle) : require.resolve('../../src/extension');
+}
+
+/**
+ * Loads a fresh copy of the extension (and of vscode-languageclient, which
+ * captures the `vscode` module when loaded) against fake and activates it.
+ */
+export async function activateWith<T extends { activate(ctx: unknown): Promise<void> }>(fake: FakeVscode): Promise<T> {
+  const target = extensionModulePath();
+  const undo = installFakeVscode(fake);
+  try {
+    for (const id of Object.keys(require.cache)) {
+      if (id === target || /[\\/]vscode-languageclient[\\/]/.test(id)) {
+        delete require.cache[id];
+      }
+    }
+    const ext = require(target) as T;
+    await ext.activate({ subscriptions: [] });
+    return ext;
+  } finally {
+    undo();
+  }
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeVscode, installFakeVscode, type FakeSettings } from './fakeVscode';
+import { activateWith, FakeVscode, type FakeSettings } from '../support/fakeVscode';
 
 type ExtensionModule = typeof import('../../src/extension');
 
@@ -21,29 +21,9 @@ function settings(over: Partial<FakeSettings> = {}): FakeSettings {
   };
 }
 
-// The sources by default; test.sh runs this file again against the esbuild
-// bundle (what the .vsix ships) by setting CLOUDWERK_EXTENSION_BUNDLE.
-const extensionModule = process.env.CLOUDWERK_EXTENSION_BUNDLE
-  ? path.resolve(process.env.CLOUDWERK_EXTENSION_BUNDLE)
-  : require.resolve('../../src/extension');
-
-/** Loads a fresh copy of the extension against fake and activates it. */
-async function activate(fake: FakeVscode): Promise<ExtensionModule> {
-  const undo = installFakeVscode(fake);
-  try {
-    // Dependencies too: vscode-languageclient captures the `vscode` module when loaded.
-    for (const id of Object.keys(require.cache)) {
-      if (id === extensionModule || id.includes(`${path.sep}vscode-languageclient${path.sep}`)) {
-        delete require.cache[id];
-      }
-    }
-    const ext = require(extensionModule) as ExtensionModule;
-    await ext.activate({ subscriptions: [] } as never);
-    return ext;
-  } finally {
-    undo();
-  }
-}
+// test.sh runs this file again against the esbuild bundle (what the .vsix
+// ships) by setting CLOUDWERK_EXTENSION_BUNDLE.
+const activate = (fake: FakeVscode) => activateWith<ExtensionModule>(fake);
 
 /** Lets the fire-and-forget error handlers run. */
 const settle = () => new Promise((r) => setTimeout(r, 20));
