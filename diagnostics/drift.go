@@ -2,7 +2,8 @@
 // CONFIG_AMBIGUOUS), its ledger (LEDGER_INVALID, ORPHANED_CLASS) and how both
 // match the manifest (BINDING_*, MIGRATION_MISSING, STORAGE_CHANGED, KV_STORAGE).
 // A finding with a place in the wrangler file lands there too, with related
-// information both ways. Apps without a wrangler file get none (generate creates it).
+// information both ways. Apps without a wrangler file get only KV_STORAGE (generate
+// creates the file).
 package diagnostics
 
 import (
@@ -18,7 +19,15 @@ import (
 func wranglerFindings(app *analysis.App) []Diagnostic {
 	w := app.Wrangler
 	if w == nil {
-		return nil
+		// No ledger yet: every object is still to be created, KV-backed unless sqlite: true.
+		var out []Diagnostic
+		d := &drift{app: app}
+		for _, e := range codegen.Objects(app) {
+			if !isSQLite(e) {
+				out = append(out, d.kvStorage(e))
+			}
+		}
+		return out
 	}
 	var out []Diagnostic
 	base := filepath.Base(w.Path)

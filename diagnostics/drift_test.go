@@ -82,6 +82,7 @@ func TestDriftFindings(t *testing.T) {
 	}{
 		{"clean", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler}, nil},
 		{"no wrangler file", map[string]string{counter: driftSQLiteObject}, nil},
+		{"no wrangler file, kv object", map[string]string{counter: driftKVObject}, []string{"KV_STORAGE app/objects/counter.ts:3"}},
 		{"wrangler syntax error", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "name = \"x\"\nmain =\n"},
 			[]string{"WRANGLER_CONFIG wrangler.toml:2"}},
 		{"wrong shape", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "name = \"x\"\nmigrations = { tag = \"v1\" }\n"},
