@@ -104,7 +104,7 @@ func (d *Document) Definition() *Definition {
 	}
 	tree := d.upToDateTree()
 	if tree == nil {
-		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", parseBudget)
+		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", budgetFor(len(d.text)))
 		return def
 	}
 	fillDefinition(def, d.g, d.text, tree)

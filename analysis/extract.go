@@ -41,7 +41,7 @@ func ExtractDefinition(path string, src []byte) *Definition {
 	g := grammarFor(LangForPath(path))
 	tree := g.parse(src, nil)
 	if tree == nil {
-		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", parseBudget)
+		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", budgetFor(len(src)))
 		return def
 	}
 	defer tree.Close()

@@ -89,8 +89,8 @@ export default defineDurableObject({ methods: { m(x = ` + deep("(", "1", ")") + 
 	t.Run("unclosed brackets", func(t *testing.T) {
 		// Tree-sitter's error recovery is superlinear here: the parse budget must
 		// end it with a clear reason instead of stalling.
-		defer func(old time.Duration) { parseBudget = old }(parseBudget)
-		parseBudget = 300 * time.Millisecond
+		defer func(base, perMiB time.Duration) { parseBudget, parseBudgetPerMiB = base, perMiB }(parseBudget, parseBudgetPerMiB)
+		parseBudget, parseBudgetPerMiB = 300*time.Millisecond, 0
 		src := []byte("export default " + strings.Repeat("{(", depth))
 		start := time.Now()
 		def := ExtractDefinition("app/objects/deep.ts", src)

@@ -108,10 +108,20 @@ func LangForPath(path string) Lang {
 	return LangTS
 }
 
-// parseBudget bounds one parse. Tree-sitter's error recovery is superlinear on
-// hostile input (100,000 unclosed brackets take minutes); a file that needs
-// longer than this is reported instead of stalling the server or CI.
-var parseBudget = 5 * time.Second
+// parseBudget and parseBudgetPerMiB bound one parse. Tree-sitter's error
+// recovery is superlinear on hostile input (100,000 unclosed brackets take
+// minutes); a file that needs longer is reported instead of stalling the server
+// or CI. Ordinary text parses in linear time, so the budget grows with the size
+// and a large legitimate file on a loaded machine is not cut off.
+var (
+	parseBudget       = 5 * time.Second
+	parseBudgetPerMiB = 20 * time.Second
+)
+
+// budgetFor is the time allowed to parse n bytes.
+func budgetFor(n int) time.Duration {
+	return (parseBudget + time.Duration(float64(parseBudgetPerMiB)*float64(n)/(1<<20))).Round(time.Millisecond)
+}
 
 // readChunk is how much text one read callback hands to tree-sitter; the
 // binding copies every chunk into C, so returning the whole rest of the text on
@@ -130,7 +140,7 @@ func (g *grammar) parse(src []byte, old *sitter.Tree) *sitter.Tree {
 		}
 		return src[offset:min(offset+readChunk, len(src))]
 	}
-	deadline := time.Now().Add(parseBudget)
+	deadline := time.Now().Add(budgetFor(len(src)))
 	opts := &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool {
 		return time.Now().After(deadline)
 	}}
