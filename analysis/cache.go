@@ -1,4 +1,4 @@
-// This file defines the on-disk cache that makes warm runs cheap: one gob file per
+// This file defines the on-disk cache that makes warm runs cheap: one file per
 // app holding, per file path, the (size, mtime, content hash) it was read at and
 // the facts extracted from it. A record is reused only when the content hash
 // still matches; the whole file is ignored when the tool version, the model's
@@ -6,9 +6,7 @@
 package analysis
 
 import (
-	"bufio"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -53,7 +51,7 @@ type cacheRecord struct {
 	extracted bool // not stored: set when this run had to extract the file
 }
 
-// cacheFile is the gob-encoded content of one app's cache file.
+// cacheFile is the content of one app's cache file (encoded by cache_codec.go).
 type cacheFile struct {
 	Key       string // cacheKey(): tool version, model shape, executable
 	Root      string
@@ -78,25 +76,16 @@ func openCache(dir, root string) *fileCache {
 	}
 	sum := sha256.Sum256([]byte(root))
 	c := &fileCache{
-		file: filepath.Join(dir, "apps", hex.EncodeToString(sum[:12])+".gob"),
+		file: filepath.Join(dir, "apps", hex.EncodeToString(sum[:12])+".bin"),
 		root: root,
 	}
-	f, err := os.Open(c.file)
+	data, err := os.ReadFile(c.file)
 	if err != nil {
 		return c
 	}
-	defer f.Close()
-	var cf cacheFile
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<16)).Decode(&cf); err != nil {
+	cf, err := decodeCacheFile(data, cacheKey())
+	if err != nil || cf.Root != root {
 		return c
-	}
-	if cf.Key != cacheKey() || cf.Root != root {
-		return c
-	}
-	for _, r := range cf.Records {
-		if r.Def != nil && r.Def.Fields == nil {
-			r.Def.Fields = map[string]*Field{} // gob drops empty maps; extraction never leaves it nil
-		}
 	}
 	c.records, c.writtenAt = cf.Records, cf.WrittenAt
 	return c
@@ -164,12 +153,7 @@ func writeCacheFile(path string, cf *cacheFile) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	w := bufio.NewWriterSize(tmp, 1<<16)
-	if err := gob.NewEncoder(w).Encode(cf); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
+	if _, err := tmp.Write(encodeCacheFile(cf)); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -186,8 +170,8 @@ func contentHash(src []byte) string {
 }
 
 // cacheKey identifies everything that makes old records invalid: the tool
-// version, the shape of the cached types (gob would silently drop renamed
-// fields), and the running executable (a rebuilt extractor may extract
+// version, the shape of the cached types (a field added to the model changes
+// the key, so old files are never decoded with the new layout), and the running executable (a rebuilt extractor may extract
 // differently under the same version).
 var cacheKey = sync.OnceValue(func() string {
 	var b strings.Builder

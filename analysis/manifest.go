@@ -82,14 +82,9 @@ func (m *Manifest) With(e *Entry) *Manifest {
 		next.Entries = make([]*Entry, 0, len(m.Entries)+1)
 		next.Entries = append(append(append(next.Entries, m.Entries[:i]...), e), m.Entries[i:]...)
 	}
-	if old != nil {
-		next.ByObject = next.ByObject.remove(old.ObjectName, old.Path)
-		next.ByClass = next.ByClass.remove(old.ClassName, old.Path)
-		next.ByBinding = next.ByBinding.remove(old.BindingName, old.Path)
-	}
-	next.ByObject = next.ByObject.add(e.ObjectName, e)
-	next.ByClass = next.ByClass.add(e.ClassName, e)
-	next.ByBinding = next.ByBinding.add(e.BindingName, e)
+	next.ByObject = next.ByObject.replace(old, e, func(e *Entry) string { return e.ObjectName })
+	next.ByClass = next.ByClass.replace(old, e, func(e *Entry) string { return e.ClassName })
+	next.ByBinding = next.ByBinding.replace(old, e, func(e *Entry) string { return e.BindingName })
 	return next
 }
 
@@ -187,6 +182,16 @@ func (x NameIndex) Names() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// replace returns the index with old (which may be nil) replaced by e, both
+// filed under nameOf. The common edit keeps the name: one update, not two.
+func (x NameIndex) replace(old, e *Entry, nameOf func(*Entry) string) NameIndex {
+	name := nameOf(e)
+	if old != nil && nameOf(old) != name {
+		x = x.remove(nameOf(old), old.Path)
+	}
+	return x.add(name, e) // add swaps an entry with e's path in place
 }
 
 // add returns the index with e added under name (replacing an entry with e's path).
