@@ -57,6 +57,9 @@ func loadApp(root, cacheDir string) (*App, error) {
 	for _, p := range disc.Routes {
 		jobs = append(jobs, loadJob{path: p, route: true})
 	}
+	// The wrangler file is read while the workers are busy with the sources.
+	wranglerCh := make(chan *WranglerConfig, 1)
+	go func() { wranglerCh <- LoadWrangler(abs) }()
 	runJobs(jobs, cache)
 
 	var entries []*Entry
@@ -75,7 +78,7 @@ func loadApp(root, cacheDir string) (*App, error) {
 	}
 	app.Manifest = BuildManifest(entries)
 	slices.SortFunc(app.FileErrors, func(a, b FileError) int { return strings.Compare(a.Path, b.Path) })
-	app.Wrangler = LoadWrangler(abs)
+	app.Wrangler = <-wranglerCh
 
 	if cache != nil {
 		cache.save(jobs, started)

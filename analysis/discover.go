@@ -68,21 +68,18 @@ func Discover(cfg Config) Discovery {
 		return depth == 0 && path == d.ObjectsDir
 	}
 	walkTree(appDir, skip, func(ev walkEvent) {
-		if ev.IsDir {
-			return
-		}
 		name := filepath.Base(ev.Path)
-		if !hasExtension(name, exts) || strings.HasSuffix(name, ".d.ts") {
-			if ev.Err != nil && !errors.Is(ev.Err, fs.ErrNotExist) {
+		// Dot files are editor droppings (emacs lock files are dangling links).
+		routeLike := !ev.IsDir && !strings.HasPrefix(name, ".") && hasExtension(name, exts) && !strings.HasSuffix(name, ".d.ts")
+		if ev.Err != nil {
+			if routeLike || !errors.Is(ev.Err, fs.ErrNotExist) {
 				d.FileErrors = append(d.FileErrors, FileError{Path: ev.Path, Err: ev.Err.Error()})
 			}
 			return
 		}
-		if ev.Err != nil {
-			d.FileErrors = append(d.FileErrors, FileError{Path: ev.Path, Err: ev.Err.Error()})
-			return
+		if routeLike {
+			d.Routes = append(d.Routes, ev.Path)
 		}
-		d.Routes = append(d.Routes, ev.Path)
 	})
 
 	slices.Sort(d.Objects)
@@ -116,7 +113,8 @@ func hasExtension(name string, exts []string) bool {
 	return ext != "" && slices.Contains(exts, ext)
 }
 
-// walkEvent is one entry met by walkTree. Depth 0 is a direct child of the root.
+// walkEvent is one entry met by walkTree. Depth 0 is a direct child of the root
+// (-1 is the root itself, when it cannot be listed).
 type walkEvent struct {
 	Path  string
 	Depth int
@@ -150,9 +148,7 @@ func walkTree(root string, skip func(path string, depth int) bool, visit func(wa
 		dirs++
 		entries, err := os.ReadDir(cur.path)
 		if err != nil {
-			if cur.depth > 0 {
-				visit(walkEvent{Path: cur.path, Depth: cur.depth - 1, IsDir: true, Err: err})
-			}
+			visit(walkEvent{Path: cur.path, Depth: cur.depth - 1, IsDir: true, Err: err})
 			continue
 		}
 		var subdirs []dir

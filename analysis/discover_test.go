@@ -266,3 +266,39 @@ func TestDiscoverDeepTree(t *testing.T) {
 		t.Errorf("FileErrors = %v, want one 'too deep'", d.FileErrors)
 	}
 }
+
+func TestDiscoverRouteTreeProblems(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root,
+		"app/objects/counter.ts",
+		"app/routes/ok.ts",
+		"app/routes/broken.ts -> missing.ts",  // a route-like dangling link: reported
+		"app/routes/.#ok.ts -> user@host.123", // an editor lock file: ignored
+		"app/routes/notes.md -> missing.md",   // not route-like and just missing: ignored
+		"app/routes/again -> ..",              // a loop: reported, never followed
+	)
+	d := discoverWithin(t, Config{Root: root, AppDir: "app", Extensions: []string{".ts"}})
+	if got := relPaths(t, root, d.Routes); !slices.Equal(got, []string{"app/routes/ok.ts"}) {
+		t.Errorf("Routes = %q", got)
+	}
+	if got, want := fileErrorPaths(t, root, d.FileErrors), []string{"app/routes/again", "app/routes/broken.ts"}; !slices.Equal(got, want) {
+		t.Errorf("FileErrors = %q, want %q", got, want)
+	}
+}
+
+func TestDiscoverUnlistableObjects(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, "app/objects/counter.ts")
+	objects := filepath.Join(root, "app", "objects")
+	if err := os.Chmod(objects, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(objects, 0o755)
+	if _, err := os.ReadDir(objects); err == nil {
+		t.Skip("permissions are not enforced for this user (root)")
+	}
+	d := Discover(Config{Root: root, AppDir: "app", Extensions: []string{".ts"}})
+	if got := fileErrorPaths(t, root, d.FileErrors); !slices.Equal(got, []string{"app/objects"}) {
+		t.Errorf("FileErrors = %q, want the objects folder", got)
+	}
+}
