@@ -48,6 +48,11 @@ func extractObject(path string, src []byte) *analysis.Definition {
 	return analysis.ExtractDefinition(path, src)
 }
 
+// newDocument starts the engine's incremental parse of an open document.
+func newDocument(path, text string) *analysis.Document {
+	return analysis.NewDocument(path, []byte(text))
+}
+
 // extractRoute summarises one route file's content (nil when it references no objects).
 func extractRoute(path string, src []byte) *analysis.RouteFile {
 	return analysis.ExtractRoute(path, src)

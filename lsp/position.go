@@ -66,6 +66,9 @@ func positionAt(text string, off int) protocol.Position {
 	if off < 0 {
 		off = 0
 	}
+	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {
+		off-- // inside a multi-byte sequence: count from its start
+	}
 	line, lineStart := 0, 0
 	for i := 0; i < off; i++ {
 		if text[i] == '\n' {

@@ -20,10 +20,14 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	text := strings.Clone(params.TextDocument.Text)
 	var ch change
 	s.mu.Lock()
-	s.docs[path] = &docState{text: text}
+	if old := s.docs[path]; old != nil {
+		old.doc.Close()
+	}
+	d := &docState{text: text, doc: newDocument(path, text)}
+	s.docs[path] = d
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withOpen(&openFile{uri: params.TextDocument.URI, path: path, version: params.TextDocument.Version, text: text})
-		n, ch = n.withContent(path, []byte(text))
+		n, ch = n.withDocument(path, d.doc)
 		return n
 	})
 	s.mu.Unlock()
@@ -40,46 +44,56 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	if !ok {
 		return nil
 	}
-	var ch change
-	var badEdit error
-	s.mu.Lock()
-	doc := s.docs[path]
-	if doc == nil {
-		s.mu.Unlock()
+	ch, badEdit, open := s.applyChanges(path, params)
+	if !open {
 		s.logToClient(protocol.MessageTypeWarning, "cloudwerk: didChange for %s, which is not open", params.TextDocument.URI)
 		return nil
 	}
-	text := doc.text
-	for i, c := range params.ContentChanges {
-		switch c := c.(type) {
-		case *protocol.TextDocumentContentChangeWholeDocument:
-			text = strings.Clone(c.Text)
-		case *protocol.TextDocumentContentChangePartial:
-			start, end, err := rangeToOffsets(text, c.Range)
-			if err != nil {
-				badEdit = err
-				s.log.Warn("out-of-range edit", zap.String("uri", string(params.TextDocument.URI)), zap.Int("change", i), zap.Error(err))
-				break
-			}
-			text = text[:start] + c.Text + text[end:]
-		}
-		if badEdit != nil {
-			break
-		}
-	}
-	doc.text = text
-	s.updateLocked(func(cur *snapshot) *snapshot {
-		n := cur.withOpen(&openFile{uri: params.TextDocument.URI, path: path, version: params.TextDocument.Version, text: text})
-		n, ch = n.withContent(path, []byte(text))
-		return n
-	})
-	s.mu.Unlock()
 	if badEdit != nil {
 		s.showToClient(protocol.MessageTypeError, "cloudwerk: ignored an edit to %s at version %d: %v; reopen the file to resynchronise",
 			params.TextDocument.URI, params.TextDocument.Version, badEdit)
 	}
 	s.diag.scheduleOpen(ch, path)
 	return nil
+}
+
+// applyChanges applies a didChange to the open document and the snapshot. It
+// reports the first edit that did not fit (that edit and the ones after it are
+// skipped) and whether the document was open at all.
+func (s *Server) applyChanges(path string, params *protocol.DidChangeTextDocumentParams) (ch change, badEdit error, open bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.docs[path]
+	if d == nil {
+		return change{}, nil, false
+	}
+	for i, c := range params.ContentChanges {
+		switch c := c.(type) {
+		case *protocol.TextDocumentContentChangeWholeDocument:
+			d.text = strings.Clone(c.Text)
+			d.doc.SetText([]byte(d.text))
+		case *protocol.TextDocumentContentChangePartial:
+			start, end, err := rangeToOffsets(d.text, c.Range)
+			if err == nil {
+				err = d.doc.Edit(start, end, c.Text)
+			}
+			if err != nil {
+				badEdit = err
+				s.log.Warn("out-of-range edit", zap.String("uri", string(params.TextDocument.URI)), zap.Int("change", i), zap.Error(err))
+				break
+			}
+			d.text = d.text[:start] + c.Text + d.text[end:]
+		}
+		if badEdit != nil {
+			break
+		}
+	}
+	s.updateLocked(func(cur *snapshot) *snapshot {
+		n := cur.withOpen(&openFile{uri: params.TextDocument.URI, path: path, version: params.TextDocument.Version, text: d.text})
+		n, ch = n.withDocument(path, d.doc)
+		return n
+	})
+	return ch, badEdit, true
 }
 
 // DidClose hands the file back to the disk: its diagnostics now come from the
@@ -92,6 +106,9 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	src, err := os.ReadFile(path)
 	var ch change
 	s.mu.Lock()
+	if d := s.docs[path]; d != nil {
+		d.doc.Close()
+	}
 	delete(s.docs, path)
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withoutOpen(path)

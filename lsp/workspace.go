@@ -12,10 +12,12 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
 
-// docState is the mutable parse state of one open document. Only writers
-// holding Server.mu touch it; snapshots never reference it.
+// docState is the mutable parse state of one open document: its text and the
+// engine's incrementally re-parsed Document. Only writers holding Server.mu
+// touch it; snapshots never reference it.
 type docState struct {
 	text string
+	doc  *analysis.Document
 }
 
 // addApp loads (or reloads) the app at root from disk, applies the open
@@ -29,9 +31,11 @@ func (s *Server) addApp(root string) {
 	s.mu.Lock()
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withApp(&appState{app: app})
-		for path, f := range cur.open {
+		for path := range cur.open {
 			if a := n.appFor(path); a != nil && a.app.Root == root {
-				n, _ = n.withContent(path, []byte(f.text))
+				if d := s.docs[path]; d != nil {
+					n, _ = n.withDocument(path, d.doc)
+				}
 			}
 		}
 		return n
@@ -56,6 +60,20 @@ type change struct {
 // must be re-diagnosed. Files outside any app, and files that are neither
 // objects nor routes, change nothing.
 func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
+	return s.withFacts(path,
+		func() *analysis.Definition { return extractObject(path, src) },
+		func() *analysis.RouteFile { return extractRoute(path, src) })
+}
+
+// withDocument is withContent for an open document: its facts come from the
+// document's incremental re-parse.
+func (s *snapshot) withDocument(path string, doc *analysis.Document) (*snapshot, change) {
+	return s.withFacts(path, doc.Definition, doc.Route)
+}
+
+// withFacts replaces path's facts with what object or route extracts
+// (whichever the file is).
+func (s *snapshot) withFacts(path string, object func() *analysis.Definition, route func() *analysis.RouteFile) (*snapshot, change) {
 	a := s.appFor(path)
 	if a == nil {
 		return s, change{}
@@ -63,7 +81,7 @@ func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 	root := a.app.Root
 	switch {
 	case isObjectFile(a.app, path):
-		e := newEntry(path, extractObject(path, src))
+		e := newEntry(path, object())
 		old := a.entry(path)
 		na, namesChanged := a.withEntry(e)
 		n := s.withApp(na)
@@ -72,7 +90,7 @@ func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 		}
 		return n, change{file: path}
 	case isSourceFile(path) && !within(a.app.ObjectsDir, path):
-		r := extractRoute(path, src)
+		r := route()
 		old := a.route(path)
 		if r == nil && old == nil {
 			return s, change{}
