@@ -82,7 +82,7 @@ func readConfigSource(cfg *Config, src []byte) {
 		return
 	}
 	for _, prop := range s.namedChildren(obj) {
-		switch prop.Kind() {
+		switch s.kind(prop) {
 		case "pair":
 			key := s.keyOf(prop.ChildByFieldId(g.fKey))
 			value := prop.ChildByFieldId(g.fValue)
@@ -116,10 +116,10 @@ func (s *syntax) configObject(top *topLevel) *sitter.Node {
 		return nil
 	}
 	v := s.resolveLocal(top.defaultValue, top)
-	if v != nil && v.Kind() == "call_expression" {
+	if v != nil && s.kind(v) == "call_expression" {
 		v = s.resolveLocal(s.firstNamed(v.ChildByFieldId(s.g.fArguments)), top)
 	}
-	if v == nil || v.Kind() != "object" {
+	if v == nil || s.kind(v) != "object" {
 		return nil
 	}
 	return v
@@ -141,7 +141,7 @@ func (s *syntax) readAppDir(cfg *Config, v, at *sitter.Node) {
 
 func (s *syntax) readExtensions(cfg *Config, v, at *sitter.Node) {
 	v = s.unwrap(v)
-	if v == nil || v.Kind() != "array" {
+	if v == nil || s.kind(v) != "array" {
 		cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(at), Message: "extensions is not an array literal and cannot be read statically; using the default ['.ts', '.tsx']"})
 		return
 	}

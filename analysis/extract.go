@@ -97,7 +97,7 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 		return
 	}
 	call := s.resolveLocal(top.defaultValue, top)
-	if call == nil || call.Kind() != "call_expression" {
+	if call == nil || s.kind(call) != "call_expression" {
 		return
 	}
 	callee, ok := s.defineCallee(call.ChildByFieldId(g.fFunction), top)
@@ -128,9 +128,9 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 	}
 	def.ConfigAt = s.rng(arg)
 	obj := s.resolveLocal(arg, top)
-	if obj == nil || obj.Kind() != "object" {
+	if obj == nil || s.kind(obj) != "object" {
 		reason := "defineDurableObject config is not an object literal"
-		if arg.Kind() == "spread_element" {
+		if s.kind(arg) == "spread_element" {
 			reason = "spread argument to defineDurableObject"
 		}
 		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(arg), Reason: reason})
@@ -150,7 +150,7 @@ func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (string, bool) {
 	if fn == nil {
 		return "", false
 	}
-	switch fn.Kind() {
+	switch s.kind(fn) {
 	case "identifier":
 		name := s.text(fn)
 		if imp, ok := top.imports[name]; ok {
@@ -160,7 +160,7 @@ func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (string, bool) {
 	case "member_expression":
 		obj := s.unwrap(fn.ChildByFieldId(s.g.fObject))
 		prop := fn.ChildByFieldId(s.g.fProperty)
-		if obj == nil || prop == nil || obj.Kind() != "identifier" || s.text(prop) != defineFuncName {
+		if obj == nil || prop == nil || s.kind(obj) != "identifier" || s.text(prop) != defineFuncName {
 			return "", false
 		}
 		imp, ok := top.imports[s.text(obj)]
@@ -193,7 +193,7 @@ func (s *syntax) keyOf(n *sitter.Node) propertyKey {
 		return propertyKey{}
 	}
 	k := propertyKey{node: n, name: s.text(n)}
-	switch n.Kind() {
+	switch s.kind(n) {
 	case "string":
 		k.name, k.quoted = s.stringValue(n), true
 	case "computed_property_name":
@@ -213,7 +213,7 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 		var key propertyKey
 		var value *sitter.Node
 		field := &Field{At: s.rng(prop)}
-		switch prop.Kind() {
+		switch s.kind(prop) {
 		case "pair":
 			key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
 			value = prop.ChildByFieldId(s.g.fValue)
@@ -245,7 +245,7 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 			continue
 		}
 		field.Value = s.rng(value)
-		if prop.Kind() == "method_definition" {
+		if s.kind(prop) == "method_definition" {
 			field.Kind = KindFunction
 			if s.isAccessor(prop) {
 				field.Kind = KindUnknown
@@ -259,7 +259,7 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 		def.Fields[key.name] = field // a repeated key overrides, as in JavaScript
 		if key.name == "methods" {
 			methodsValue = nil
-			if prop.Kind() != "method_definition" {
+			if s.kind(prop) != "method_definition" {
 				methodsValue = value
 			}
 		}

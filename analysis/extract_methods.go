@@ -10,13 +10,13 @@ import (
 
 // extractMethods records each entry of the `methods` object literal in source order.
 func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel) {
-	if obj == nil || obj.Kind() != "object" {
+	if obj == nil || s.kind(obj) != "object" {
 		return
 	}
 	for _, prop := range s.namedChildren(obj) {
 		var m Method
 		var key propertyKey
-		switch prop.Kind() {
+		switch s.kind(prop) {
 		case "method_definition":
 			key = s.keyOf(prop.ChildByFieldId(s.g.fName))
 			m.Form, m.Kind = FormMethod, KindFunction
@@ -32,7 +32,7 @@ func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel
 			if value == nil {
 				continue
 			}
-			switch value.Kind() {
+			switch s.kind(value) {
 			case "arrow_function":
 				m.Form, m.Kind = FormArrow, KindFunction
 				s.fillSignature(&m, value)
@@ -90,13 +90,13 @@ func (s *syntax) isAccessor(n *sitter.Node) bool {
 		if c.IsNamed() {
 			// Modifiers come before the name; the first named child that is not a
 			// modifier is the name.
-			switch c.Kind() {
+			switch s.kind(c) {
 			case "accessibility_modifier", "override_modifier", "decorator", "comment":
 				continue
 			}
 			return false
 		}
-		if k := c.Kind(); k == "get" || k == "set" {
+		if k := s.kind(c); k == "get" || k == "set" {
 			return true
 		}
 	}
@@ -111,12 +111,12 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 		if c == nil {
 			continue
 		}
-		if !c.IsNamed() && c.Kind() == "async" {
+		if !c.IsNamed() && s.kind(c) == "async" {
 			m.Async = true
 			break
 		}
-		if c.IsNamed() && c.Kind() != "accessibility_modifier" && c.Kind() != "override_modifier" &&
-			c.Kind() != "decorator" && c.Kind() != "comment" {
+		if c.IsNamed() && s.kind(c) != "accessibility_modifier" && s.kind(c) != "override_modifier" &&
+			s.kind(c) != "decorator" && s.kind(c) != "comment" {
 			break // past the modifiers: async would have come first
 		}
 	}
@@ -135,7 +135,7 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 	m.Params = []Param{}
 	for _, p := range s.namedChildren(params) {
 		var param Param
-		switch p.Kind() {
+		switch s.kind(p) {
 		case "required_parameter":
 		case "optional_parameter":
 			param.Optional = true
@@ -149,10 +149,10 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 		if pattern == nil {
 			continue
 		}
-		if pattern.Kind() == "this" {
+		if s.kind(pattern) == "this" {
 			continue // a TypeScript `this` parameter is a type, not an argument
 		}
-		if pattern.Kind() == "rest_pattern" {
+		if s.kind(pattern) == "rest_pattern" {
 			param.Rest = true
 			if inner := s.firstNamed(pattern); inner != nil {
 				pattern = inner
@@ -172,7 +172,7 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 
 // annotationText is a type annotation's text without its leading colon.
 func (s *syntax) annotationText(n *sitter.Node) string {
-	if n.Kind() == "type_annotation" {
+	if s.kind(n) == "type_annotation" {
 		if t := s.firstNamed(n); t != nil {
 			return s.text(t)
 		}

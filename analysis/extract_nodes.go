@@ -22,6 +22,14 @@ type syntax struct {
 	idx *LineIndex
 }
 
+// kind is n.Kind() without a cgo string conversion.
+func (s *syntax) kind(n *sitter.Node) string {
+	if id := int(n.KindId()); id < len(s.g.kinds) {
+		return s.g.kinds[id]
+	}
+	return n.Kind()
+}
+
 func (s *syntax) text(n *sitter.Node) string {
 	if n == nil {
 		return ""
@@ -33,12 +41,22 @@ func (s *syntax) rng(n *sitter.Node) Range {
 	return s.idx.Range(int(n.StartByte()), int(n.EndByte()))
 }
 
-// namedChildren returns n's named children without comments. It walks with a
-// cursor: NamedChild(i) costs O(i), which is quadratic on the flat, wide ERROR
-// nodes hostile input produces.
+// namedChildren returns n's named children without comments. Wide nodes are
+// walked with a cursor: Child(i) costs O(i), which would be quadratic on the
+// flat, wide ERROR nodes hostile input produces.
 func (s *syntax) namedChildren(n *sitter.Node) []*sitter.Node {
 	if n == nil {
 		return nil
+	}
+	if count := n.ChildCount(); count <= 16 {
+		// Small nodes (nearly all): indexing avoids allocating a cursor.
+		out := make([]*sitter.Node, 0, count)
+		for i := uint(0); i < count; i++ {
+			if child := n.Child(i); child != nil && child.IsNamed() && s.kind(child) != "comment" {
+				out = append(out, child)
+			}
+		}
+		return out
 	}
 	c := n.Walk()
 	defer c.Close()
@@ -47,7 +65,7 @@ func (s *syntax) namedChildren(n *sitter.Node) []*sitter.Node {
 	}
 	var out []*sitter.Node
 	for {
-		if child := c.Node(); child.IsNamed() && child.Kind() != "comment" {
+		if child := c.Node(); child.IsNamed() && s.kind(child) != "comment" {
 			out = append(out, child)
 		}
 		if !c.GotoNextSibling() {
@@ -64,7 +82,7 @@ func (s *syntax) firstNamed(n *sitter.Node) *sitter.Node {
 	count := n.NamedChildCount()
 	for i := uint(0); i < count; i++ {
 		c := n.NamedChild(i)
-		if c != nil && c.Kind() != "comment" {
+		if c != nil && s.kind(c) != "comment" {
 			return c
 		}
 	}
@@ -76,7 +94,7 @@ func (s *syntax) firstNamed(n *sitter.Node) *sitter.Node {
 // make it spin; what is left after the bound is returned as is.
 func (s *syntax) unwrap(n *sitter.Node) *sitter.Node {
 	for i := 0; n != nil && i < 64; i++ {
-		switch n.Kind() {
+		switch s.kind(n) {
 		case "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression":
 			next := s.firstNamed(n)
 			if next == nil {
@@ -101,7 +119,7 @@ func (s *syntax) unwrap(n *sitter.Node) *sitter.Node {
 func (s *syntax) unwrapAwait(n *sitter.Node) *sitter.Node {
 	for i := 0; n != nil && i < 8; i++ {
 		n = s.unwrap(n)
-		if n == nil || n.Kind() != "await_expression" {
+		if n == nil || s.kind(n) != "await_expression" {
 			return n
 		}
 		n = s.firstNamed(n)
@@ -126,7 +144,7 @@ func (s *syntax) classify(n *sitter.Node) (kind ValueKind, str string, b bool) {
 	if n == nil {
 		return KindUnknown, "", false
 	}
-	k := n.Kind()
+	k := s.kind(n)
 	switch {
 	case k == "string":
 		return KindString, s.stringValue(n), false
@@ -143,7 +161,7 @@ func (s *syntax) classify(n *sitter.Node) (kind ValueKind, str string, b bool) {
 		return KindNumber, "", false
 	case k == "unary_expression":
 		arg := s.unwrap(n.ChildByFieldId(s.g.fArgument))
-		if arg != nil && arg.Kind() == "number" {
+		if arg != nil && s.kind(arg) == "number" {
 			op := s.text(n.ChildByFieldId(s.g.fOperator))
 			if op == "-" || op == "+" {
 				return KindNumber, "", false
@@ -175,7 +193,7 @@ func (s *syntax) stringValue(n *sitter.Node) string {
 // templateValue decodes a template literal without substitutions.
 func (s *syntax) templateValue(n *sitter.Node) (string, bool) {
 	for _, c := range s.namedChildren(n) {
-		if c.Kind() == "template_substitution" {
+		if s.kind(c) == "template_substitution" {
 			return "", false
 		}
 	}

@@ -43,7 +43,7 @@ func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
 		}
 	}
 	for _, stmt := range s.namedChildren(root) {
-		switch stmt.Kind() {
+		switch s.kind(stmt) {
 		case "import_statement":
 			s.scanImport(stmt, t)
 		case "lexical_declaration", "variable_declaration":
@@ -71,16 +71,16 @@ func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
 
 func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 	src := stmt.ChildByFieldId(s.g.fSource)
-	if src == nil || src.Kind() != "string" {
+	if src == nil || s.kind(src) != "string" {
 		return
 	}
 	module := s.stringValue(src)
 	for _, part := range s.namedChildren(stmt) {
-		if part.Kind() != "import_clause" {
+		if s.kind(part) != "import_clause" {
 			continue
 		}
 		for _, c := range s.namedChildren(part) {
-			switch c.Kind() {
+			switch s.kind(c) {
 			case "identifier":
 				t.imports[s.text(c)] = importBinding{module: module, imported: "default"}
 			case "namespace_import":
@@ -89,7 +89,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 				}
 			case "named_imports":
 				for _, spec := range s.namedChildren(c) {
-					if spec.Kind() != "import_specifier" {
+					if s.kind(spec) != "import_specifier" {
 						continue
 					}
 					nameNode := spec.ChildByFieldId(s.g.fName)
@@ -97,7 +97,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 						continue
 					}
 					imported := s.text(nameNode)
-					if nameNode.Kind() == "string" {
+					if s.kind(nameNode) == "string" {
 						imported = s.stringValue(nameNode)
 					}
 					local := imported
@@ -113,11 +113,11 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 
 func (s *syntax) scanDeclaration(stmt *sitter.Node, t *topLevel) {
 	for _, d := range s.namedChildren(stmt) {
-		if d.Kind() != "variable_declarator" {
+		if s.kind(d) != "variable_declarator" {
 			continue
 		}
 		name := d.ChildByFieldId(s.g.fName)
-		if name == nil || name.Kind() != "identifier" {
+		if name == nil || s.kind(name) != "identifier" {
 			continue
 		}
 		t.values[s.text(name)] = d.ChildByFieldId(s.g.fValue) // nil when uninitialised
@@ -129,14 +129,14 @@ func (s *syntax) scanDeclaration(stmt *sitter.Node, t *topLevel) {
 func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)) []string {
 	isDefault := false
 	for i := uint(0); i < stmt.ChildCount(); i++ {
-		if c := stmt.Child(i); c != nil && !c.IsNamed() && c.Kind() == "default" {
+		if c := stmt.Child(i); c != nil && !c.IsNamed() && s.kind(c) == "default" {
 			isDefault = true
 			break
 		}
 	}
 	if decl := stmt.ChildByFieldId(s.g.fDeclaration); decl != nil {
 		name := decl.ChildByFieldId(s.g.fName)
-		switch decl.Kind() {
+		switch s.kind(decl) {
 		case "interface_declaration", "type_alias_declaration", "class_declaration",
 			"abstract_class_declaration", "enum_declaration":
 			if name != nil {
@@ -161,7 +161,7 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 			// `export default class {}` / `export default function () {}` parse as
 			// expressions without the value field in some grammar versions.
 			for _, c := range s.namedChildren(stmt) {
-				if c.Kind() != "decorator" {
+				if s.kind(c) != "decorator" {
 					t.defaultValue = c
 				}
 			}
@@ -170,12 +170,12 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 	}
 	var names []string
 	for _, c := range s.namedChildren(stmt) {
-		if c.Kind() != "export_clause" {
+		if s.kind(c) != "export_clause" {
 			continue
 		}
 		fromModule := stmt.ChildByFieldId(s.g.fSource) != nil
 		for _, spec := range s.namedChildren(c) {
-			if spec.Kind() != "export_specifier" {
+			if s.kind(spec) != "export_specifier" {
 				continue
 			}
 			name := spec.ChildByFieldId(s.g.fName)
@@ -201,7 +201,7 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
 	for i := 0; i < 4; i++ {
 		n = s.unwrap(n)
-		if n == nil || !isIdentifierKind(n.Kind()) {
+		if n == nil || !isIdentifierKind(s.kind(n)) {
 			return n
 		}
 		v, ok := t.values[s.text(n)]
@@ -217,14 +217,14 @@ func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
 // (a function declaration or a const initialised with a function), or nil.
 func (s *syntax) resolveFunction(n *sitter.Node, t *topLevel) *sitter.Node {
 	n = s.unwrap(n)
-	if n == nil || !isIdentifierKind(n.Kind()) {
+	if n == nil || !isIdentifierKind(s.kind(n)) {
 		return nil
 	}
 	if f, ok := t.funcs[s.text(n)]; ok {
 		return f
 	}
 	v := s.resolveLocal(n, t)
-	if v != nil && isFunctionKind(v.Kind()) {
+	if v != nil && isFunctionKind(s.kind(v)) {
 		return v
 	}
 	return nil

@@ -42,8 +42,9 @@ func useCMalloc() { C.cw_use_c_malloc() }
 // grammar is one tree-sitter language with the field ids the extractor asks for,
 // looked up once (ChildByFieldName allocates a C string on every call).
 type grammar struct {
-	lang *sitter.Language
-	pool sync.Pool // *sitter.Parser, one per goroutine at a time
+	lang  *sitter.Language
+	pool  sync.Pool // *sitter.Parser, one per goroutine at a time
+	kinds []string  // node kind names by kind id: Node.Kind allocates a Go string per call
 
 	fArguments, fFunction, fTypeArguments, fName, fValue, fKey, fParameters,
 	fParameter, fReturnType, fPattern, fType, fBody, fObject, fProperty,
@@ -53,6 +54,10 @@ type grammar struct {
 func newGrammar(ptr func() *sitter.Language) *grammar {
 	l := ptr()
 	g := &grammar{lang: l}
+	g.kinds = make([]string, l.NodeKindCount())
+	for id := range g.kinds {
+		g.kinds[id] = l.NodeKindForId(uint16(id))
+	}
 	id := func(name string) uint16 { return l.FieldIdForName(name) }
 	g.fArguments, g.fFunction, g.fTypeArguments = id("arguments"), id("function"), id("type_arguments")
 	g.fName, g.fValue, g.fKey = id("name"), id("value"), id("key")

@@ -35,3 +35,37 @@ func TestPooledParsersAreFreed(t *testing.T) {
 		t.Errorf("export = %v", def.Export)
 	}
 }
+
+// The cached kind names agree with Node.Kind for every node of both grammars,
+// including ERROR and MISSING nodes.
+func TestKindCacheMatchesNodeKind(t *testing.T) {
+	for _, lang := range []Lang{LangTS, LangTSX} {
+		src := []byte(benchObjectSource + documentSource + "\nconst x = <div>{1}</div>; export default {(")
+		g := grammarFor(lang)
+		tree := g.parse(src, nil)
+		s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+		c := tree.Walk()
+		nodes := 0
+		for ok := true; ok; {
+			n := c.Node()
+			if got, want := s.kind(n), n.Kind(); got != want {
+				t.Errorf("lang %d: kind(%d) = %q, Node.Kind() = %q", lang, n.KindId(), got, want)
+			}
+			nodes++
+			if c.GotoFirstChild() {
+				continue
+			}
+			for !c.GotoNextSibling() {
+				if !c.GotoParent() {
+					ok = false
+					break
+				}
+			}
+		}
+		c.Close()
+		tree.Close()
+		if nodes < 500 {
+			t.Errorf("walked only %d nodes", nodes)
+		}
+	}
+}

@@ -184,7 +184,7 @@ func (w *routeWalker) scope() *routeScope { return w.scopes[len(w.scopes)-1] }
 
 func (w *routeWalker) visit(n *sitter.Node, depth int) {
 	s, g := w.s, w.s.g
-	switch n.Kind() {
+	switch s.kind(n) {
 	case "function_declaration", "function_expression", "function", "arrow_function", "method_definition",
 		"generator_function", "generator_function_declaration", "class_static_block":
 		sc := newRouteScope(depth)
@@ -193,17 +193,17 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 			sc.declare(s.text(p))
 		}
 		for _, p := range s.namedChildren(n.ChildByFieldId(g.fParameters)) {
-			if pat := p.ChildByFieldId(g.fPattern); pat != nil && pat.Kind() == "identifier" {
+			if pat := p.ChildByFieldId(g.fPattern); pat != nil && s.kind(pat) == "identifier" {
 				sc.declare(s.text(pat))
 			}
 		}
 	case "variable_declarator":
 		name := n.ChildByFieldId(g.fName)
-		if name != nil && name.Kind() == "object_pattern" {
+		if name != nil && s.kind(name) == "object_pattern" {
 			w.visitDestructuring(name, n.ChildByFieldId(g.fValue))
 			return
 		}
-		if name == nil || name.Kind() != "identifier" {
+		if name == nil || s.kind(name) != "identifier" {
 			return
 		}
 		value := n.ChildByFieldId(g.fValue)
@@ -232,7 +232,7 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
 			return
 		}
-		if idx := s.unwrap(n.ChildByFieldId(g.fIndex)); idx != nil && idx.Kind() == "string" {
+		if idx := s.unwrap(n.ChildByFieldId(g.fIndex)); idx != nil && s.kind(idx) == "string" {
 			w.add(RouteRef{Kind: RefObjectProperty, Object: s.stringValue(idx), At: s.stringContentRange(idx)})
 		}
 	case "call_expression":
@@ -250,7 +250,7 @@ func (w *routeWalker) visitDestructuring(pattern, value *sitter.Node) {
 	sc := w.scope()
 	for _, p := range s.namedChildren(pattern) {
 		var key, local *sitter.Node
-		switch p.Kind() {
+		switch s.kind(p) {
 		case "shorthand_property_identifier_pattern":
 			key, local = p, p
 		case "pair_pattern":
@@ -263,13 +263,13 @@ func (w *routeWalker) visitDestructuring(pattern, value *sitter.Node) {
 		}
 		obj := s.text(key)
 		at := s.rng(key)
-		if key.Kind() == "string" {
+		if s.kind(key) == "string" {
 			obj, at = s.stringValue(key), s.stringContentRange(key)
-		} else if key.Kind() != "property_identifier" && key.Kind() != "shorthand_property_identifier_pattern" {
+		} else if s.kind(key) != "property_identifier" && s.kind(key) != "shorthand_property_identifier_pattern" {
 			continue
 		}
 		w.add(RouteRef{Kind: RefObjectProperty, Object: obj, At: at})
-		if local != nil && (local.Kind() == "identifier" || local.Kind() == "shorthand_property_identifier_pattern") {
+		if local != nil && (s.kind(local) == "identifier" || s.kind(local) == "shorthand_property_identifier_pattern") {
 			if sc.spaces == nil {
 				sc.spaces = map[string]string{}
 			}
@@ -287,24 +287,24 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 		return
 	}
 	if w.isGetDurableObject(fn) {
-		if arg := s.unwrap(s.firstNamed(n.ChildByFieldId(g.fArguments))); arg != nil && arg.Kind() == "string" {
+		if arg := s.unwrap(s.firstNamed(n.ChildByFieldId(g.fArguments))); arg != nil && s.kind(arg) == "string" {
 			w.add(RouteRef{Kind: RefGetCall, Object: s.stringValue(arg), At: s.stringContentRange(arg)})
 		}
 		return
 	}
-	if fn.Kind() != "member_expression" {
+	if s.kind(fn) != "member_expression" {
 		return
 	}
 	prop := fn.ChildByFieldId(g.fProperty)
 	recv := s.unwrapAwait(fn.ChildByFieldId(g.fObject))
-	if prop == nil || recv == nil || prop.Kind() != "property_identifier" {
+	if prop == nil || recv == nil || s.kind(prop) != "property_identifier" {
 		return
 	}
 	method := s.text(prop)
 	if StandardStubMembers[method] {
 		return
 	}
-	if recv.Kind() == "identifier" {
+	if s.kind(recv) == "identifier" {
 		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, at: s.rng(prop)})
 		return
 	}
@@ -320,18 +320,18 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 func (w *routeWalker) stubSource(v *sitter.Node) (string, bool) {
 	s, g := w.s, w.s.g
 	v = s.unwrapAwait(v)
-	if v == nil || v.Kind() != "call_expression" {
+	if v == nil || s.kind(v) != "call_expression" {
 		return "", false
 	}
 	fn := s.unwrap(v.ChildByFieldId(g.fFunction))
-	if fn == nil || fn.Kind() != "member_expression" {
+	if fn == nil || s.kind(fn) != "member_expression" {
 		return "", false
 	}
 	if prop := fn.ChildByFieldId(g.fProperty); prop == nil || s.text(prop) != "get" {
 		return "", false
 	}
 	ns := s.unwrap(fn.ChildByFieldId(g.fObject))
-	if ns != nil && ns.Kind() == "identifier" {
+	if ns != nil && s.kind(ns) == "identifier" {
 		// const rooms = getDurableObject('chatRoom'); rooms.get(id)
 		name := s.text(ns)
 		for i := len(w.scopes) - 1; i >= 0; i-- {
@@ -355,7 +355,7 @@ func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
 	if ns == nil {
 		return "", false
 	}
-	switch ns.Kind() {
+	switch s.kind(ns) {
 	case "member_expression":
 		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
 			if p := ns.ChildByFieldId(g.fProperty); p != nil {
@@ -364,13 +364,13 @@ func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
 		}
 	case "subscript_expression":
 		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
-			if idx := s.unwrap(ns.ChildByFieldId(g.fIndex)); idx != nil && idx.Kind() == "string" {
+			if idx := s.unwrap(ns.ChildByFieldId(g.fIndex)); idx != nil && s.kind(idx) == "string" {
 				return s.stringValue(idx), true
 			}
 		}
 	case "call_expression":
 		if w.isGetDurableObject(s.unwrap(ns.ChildByFieldId(g.fFunction))) {
-			if arg := s.unwrap(s.firstNamed(ns.ChildByFieldId(g.fArguments))); arg != nil && arg.Kind() == "string" {
+			if arg := s.unwrap(s.firstNamed(ns.ChildByFieldId(g.fArguments))); arg != nil && s.kind(arg) == "string" {
 				return s.stringValue(arg), true
 			}
 		}
@@ -394,13 +394,13 @@ func (w *routeWalker) isExport(n *sitter.Node, locals map[string]bool, exported 
 	if n == nil {
 		return false
 	}
-	switch n.Kind() {
+	switch s.kind(n) {
 	case "identifier":
 		return locals[s.text(n)]
 	case "member_expression":
 		obj := s.unwrap(n.ChildByFieldId(g.fObject))
 		prop := n.ChildByFieldId(g.fProperty)
-		return obj != nil && prop != nil && obj.Kind() == "identifier" && w.names.namespaces[s.text(obj)] && s.text(prop) == exported
+		return obj != nil && prop != nil && s.kind(obj) == "identifier" && w.names.namespaces[s.text(obj)] && s.text(prop) == exported
 	}
 	return false
 }
