@@ -59,12 +59,11 @@ func renderClass(root, typesImport string, o object) []byte {
 	b.WriteString("  }\n")
 
 	for _, m := range buildMethods(e.Def, scope) {
-		b.WriteString("\n  async " + m.Name + "(" + m.paramList() + "): " + m.Result + " {\n")
-		call := "this.#runtime.method('" + m.Name + "', [" + m.argList() + "])"
+		writeAll(&b, "\n  async ", m.Name, "(", m.paramList(), "): ", m.Result, " {\n")
 		if m.Awaited == "unknown" {
-			b.WriteString("    return " + call + ";\n")
+			writeAll(&b, "    return this.#runtime.method('", m.Name, "', [", m.argList(), "]);\n")
 		} else {
-			b.WriteString("    return (await " + call + ") as Awaited<" + m.Awaited + ">;\n")
+			writeAll(&b, "    return (await this.#runtime.method('", m.Name, "', [", m.argList(), "])) as Awaited<", m.Awaited, ">;\n")
 		}
 		b.WriteString("  }\n")
 	}
@@ -82,6 +81,13 @@ func renderClass(root, typesImport string, o object) []byte {
 	}
 	b.WriteString("}\n")
 	return []byte(b.String())
+}
+
+// writeAll appends parts without building an intermediate string.
+func writeAll(b *strings.Builder, parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
 }
 
 // hasHandler reports whether the definition declares field (with any value: a

@@ -112,7 +112,7 @@ func renderStub(b *strings.Builder, typesDir string, o object) {
 	}
 	b.WriteString("export interface " + o.stubName() + " {\n")
 	for _, m := range methods {
-		b.WriteString("  " + m.Name + "(" + m.paramList() + "): " + m.Result + ";\n")
+		writeAll(b, "  ", m.Name, "(", m.paramList(), "): ", m.Result, ";\n")
 	}
 	b.WriteString("}\n\n")
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -235,6 +236,7 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // reused between files: most of them are unchanged
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) {
@@ -242,14 +244,20 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 				}
 				f := files[i]
 				content := f.render()
+				same, err := sameContent(f.path, content, &buf)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				if same {
+					continue
+				}
 				old, exists, err := readExisting(f.path)
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				if !exists || !bytes.Equal(old, content) {
-					results[i] = &FileChange{Path: f.path, Target: f.target, Old: old, Exists: exists, New: content}
-				}
+				results[i] = &FileChange{Path: f.path, Target: f.target, Old: old, Exists: exists, New: content}
 			}
 		}()
 	}
@@ -296,6 +304,31 @@ func leftoverClasses(root string, wanted map[string]bool) ([]FileChange, error) 
 		}
 	}
 	return out, nil
+}
+
+// sameContent reports whether the file at path holds exactly want. It reads at
+// most len(want)+1 bytes into *buf (one read: a regular file returns all it has up
+// to the size asked), so an unchanged file costs open, read and close.
+func sameContent(path string, want []byte, buf *[]byte) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	if cap(*buf) < len(want)+1 {
+		*buf = make([]byte, len(want)+1)
+	}
+	b := (*buf)[:len(want)+1]
+	n, err := io.ReadFull(f, b)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+	case err != nil:
+		return false, fmt.Errorf("read %s: %w", path, err)
+	}
+	return n == len(want) && bytes.Equal(b[:n], want), nil
 }
 
 func readExisting(path string) ([]byte, bool, error) {

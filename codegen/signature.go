@@ -138,13 +138,11 @@ func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
 			lastRequired = i
 		}
 	}
-	used := map[string]bool{}
 	for i, p := range m.Params {
 		name := p.Name
-		if !isIdentifier(name) || used[name] {
+		if !isIdentifier(name) || paramNamed(rm.Params, name) {
 			name = "arg" + itoa(i)
 		}
-		used[name] = true
 		rp := rpcParam{Name: name, Rest: p.Rest}
 		switch {
 		case p.Type != "":
@@ -179,6 +177,15 @@ func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
 		rm.Result = "Promise<Awaited<" + rm.Awaited + ">>"
 	}
 	return rm
+}
+
+func paramNamed(params []rpcParam, name string) bool {
+	for _, p := range params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func unionUndefined(t string) string {

@@ -9,6 +9,13 @@ import "strings"
 // resolve rewrites annotation text written in the object file. It never guesses:
 // a name it cannot reference from the generated file gives "unknown".
 func (s typeScope) resolve(text string) string {
+	// Fast path for the common single-name annotation (`number`, `Item`).
+	switch {
+	case primitiveTypes[text] || builtinTypes[text]:
+		return text
+	case s.exported[text]:
+		return "import('" + s.importPath + "')." + text
+	}
 	out, ok := s.rewrite(text)
 	if !ok || strings.TrimSpace(out) == "" {
 		return "unknown"
@@ -176,6 +183,13 @@ func tokenizeType(text string) ([]typeToken, bool) {
 
 // typePunct are the single-character punctuators of type syntax.
 const typePunct = "<>[](){},;:?|&=.-+!"
+
+// primitiveTypes are the keyword types that stand alone.
+var primitiveTypes = map[string]bool{
+	"string": true, "number": true, "boolean": true, "bigint": true, "symbol": true, "object": true,
+	"unknown": true, "any": true, "never": true, "void": true, "undefined": true, "null": true,
+	"true": true, "false": true,
+}
 
 // typeKeywords are TypeScript's type-level keywords and primitive types.
 var typeKeywords = map[string]bool{
