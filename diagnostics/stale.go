@@ -47,7 +47,7 @@ func generatedFindings(app *analysis.App) []Diagnostic {
 		case c.Delete:
 			d.Message = rel + " was generated for an object that no longer exists; run `cloudwerk-lsp generate` to remove it"
 		case c.Exists:
-			d.Message = rel + " is out of date with the object definitions; run `cloudwerk-lsp generate`"
+			d.Message = rel + " differs from what `cloudwerk-lsp generate` would write now (object definitions changed, or the file was edited)"
 			d.Range = firstLine(c.Old)
 		case byClassFile[c.Path] != nil:
 			e := byClassFile[c.Path]

@@ -42,7 +42,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=3)?0:1)' ||
 	fail "wrangler 4.86 needs Node >= 20.3 (found $(node --version))"
-for t in curl timeout setsid; do command -v "$t" >/dev/null || fail "missing $t"; done
+if ! command -v curl >/dev/null; then
+	step "installing curl (Debian)"
+	apt-get update -qq && apt-get install -y -qq curl >/dev/null
+fi
+for t in curl timeout setsid sha256sum; do command -v "$t" >/dev/null || fail "missing $t"; done
 
 # npm ci from the committed lockfile, skipped when node_modules matches it already.
 lock_sum="$(sha256sum "$here/package-lock.json" | cut -d' ' -f1)"
