@@ -73,6 +73,14 @@ type WranglerDoc struct {
 	lineStarts []int
 }
 
+// maxLocateDepth bounds how deep locations are recorded: the keys this tool reads
+// sit at most 6 levels down (env.X.durable_objects.bindings[i].class_name), and
+// recording every level of a deeply nested value would cost quadratic memory.
+const maxLocateDepth = 8
+
+// maxJSONDepth rejects absurdly nested JSON before parsing (wrangler files are shallow).
+const maxJSONDepth = 1000
+
 // PathIndex is the path part that stands for element i of an array.
 func PathIndex(i int) string { return "\x01" + strconv.Itoa(i) }
 

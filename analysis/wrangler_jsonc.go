@@ -4,8 +4,10 @@ package analysis
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/tailscale/hujson"
 )
@@ -13,6 +15,9 @@ import (
 var hujsonErrPos = regexp.MustCompile(`line (\d+), column (\d+)`)
 
 func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
+	if off := jsonTooDeep(d.Data); off >= 0 {
+		return false, off, fmt.Sprintf("wrangler config: nested more than %d levels deep", maxJSONDepth)
+	}
 	v, err := hujson.Parse(d.Data)
 	if err != nil {
 		off := len(d.Data)
@@ -40,6 +45,9 @@ func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
 
 // locateJSON records the members and elements under v; iterative over siblings, recursive over depth.
 func (d *WranglerDoc) locateJSON(v *hujson.Value, path []string) {
+	if len(path) >= maxLocateDepth {
+		return
+	}
 	switch t := v.Value.(type) {
 	case *hujson.Object:
 		for i := range t.Members {
@@ -58,4 +66,40 @@ func (d *WranglerDoc) locateJSON(v *hujson.Value, path []string) {
 			d.locateJSON(e, p)
 		}
 	}
+}
+
+// jsonTooDeep returns the offset where brackets nest deeper than maxJSONDepth, or -1.
+// Strings and comments are skipped; the input need not be valid.
+func jsonTooDeep(data []byte) int {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '/':
+			if i+1 < len(data) && data[i+1] == '/' {
+				for i < len(data) && data[i] != '\n' {
+					i++
+				}
+			} else if i+1 < len(data) && data[i+1] == '*' {
+				end := strings.Index(string(data[i+2:]), "*/")
+				if end < 0 {
+					return -1
+				}
+				i += end + 3
+			}
+		case '[', '{':
+			depth++
+			if depth > maxJSONDepth {
+				return i
+			}
+		case ']', '}':
+			depth--
+		}
+	}
+	return -1
 }

@@ -106,6 +106,9 @@ func (d *WranglerDoc) locateKeyValue(n *unstable.Node, prefix []string) int {
 
 // locateValue records the children of an array or inline-table value.
 func (d *WranglerDoc) locateValue(v *unstable.Node, path []string, at Span) {
+	if len(path) >= maxLocateDepth {
+		return
+	}
 	switch v.Kind {
 	case unstable.InlineTable:
 		it := v.Children()
