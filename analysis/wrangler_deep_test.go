@@ -41,4 +41,3 @@ func TestWranglerManyMigrations(t *testing.T) {
 		t.Fatalf("parsed=%v migrations=%d", w.Parsed(), len(w.Migrations))
 	}
 }
-
