@@ -69,8 +69,8 @@ type WranglerDoc struct {
 	Sections []TOMLSection  // TOML only
 	CRLF     bool           // the file uses CRLF line endings
 
-	locs       map[string]Located
-	lineStarts []int
+	locs map[string]Located
+	pc   posCache
 }
 
 // maxLocateDepth bounds how deep locations are recorded: the keys this tool reads
@@ -108,29 +108,37 @@ func (d *WranglerDoc) Newline() string {
 }
 
 // Pos converts a byte offset of the document to a Pos.
-func (d *WranglerDoc) Pos(off int) Pos { return posIn(d.Data, &d.lineStarts, off) }
+func (d *WranglerDoc) Pos(off int) Pos { return d.pc.pos(d.Data, off) }
 
 // Range converts a span of the document to a Range.
 func (d *WranglerDoc) Range(s Span) Range { return Range{Start: d.Pos(s.Start), End: d.Pos(s.End)} }
 
-// posIn converts off to a Pos, building the line index of data on first use.
-func posIn(data []byte, lineStarts *[]int, off int) Pos {
+// posCache converts offsets to positions: a line index built on first use, and the
+// last answer, so that increasing offsets on one long line cost only the distance
+// between them (a ledger array can be one line of thousands of classes).
+type posCache struct {
+	lineStarts []int
+	last       Pos
+	valid      bool
+}
+
+func (c *posCache) pos(data []byte, off int) Pos {
 	if off < 0 {
 		off = 0
 	}
 	if off > len(data) {
 		off = len(data)
 	}
-	if *lineStarts == nil {
+	if c.lineStarts == nil {
 		starts := []int{0}
-		for i, c := range data {
-			if c == '\n' {
+		for i, b := range data {
+			if b == '\n' {
 				starts = append(starts, i+1)
 			}
 		}
-		*lineStarts = starts
+		c.lineStarts = starts
 	}
-	starts := *lineStarts
+	starts := c.lineStarts
 	lo, hi := 0, len(starts)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -140,8 +148,16 @@ func posIn(data []byte, lineStarts *[]int, off int) Pos {
 			hi = mid - 1
 		}
 	}
-	col := 0
-	for b := data[starts[lo]:off]; len(b) > 0; {
+	from, col := starts[lo], 0
+	if c.valid && c.last.Line == lo && c.last.Offset <= off {
+		from, col = c.last.Offset, c.last.Col16
+	}
+	for b := data[from:off]; len(b) > 0; {
+		if b[0] < utf8.RuneSelf {
+			col++
+			b = b[1:]
+			continue
+		}
 		r, n := utf8.DecodeRune(b)
 		if r >= 0x10000 {
 			col += 2
@@ -150,7 +166,9 @@ func posIn(data []byte, lineStarts *[]int, off int) Pos {
 		}
 		b = b[n:]
 	}
-	return Pos{Offset: off, Line: lo, Col16: col}
+	p := Pos{Offset: off, Line: lo, Col16: col}
+	c.last, c.valid = p, true
+	return p
 }
 
 // ParseWranglerDoc parses data in the given format. On a syntax error it returns

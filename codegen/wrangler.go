@@ -74,16 +74,18 @@ func PlanWrangler(app *analysis.App, opts Options) (*WranglerPlan, error) {
 	if w == nil {
 		return createWrangler(app, objs, opts)
 	}
-	if w.ParseError != nil {
-		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", w.Path, w.ParseError.Message)
-	}
-	return EditWrangler(w.Path, w.Data, objs, opts)
+	return editWrangler(w, objs, opts)
 }
 
 // EditWrangler computes the new content of the wrangler file at path (content
 // data) for objs. It is pure: the file name only selects the format.
 func EditWrangler(path string, data []byte, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
-	w := analysis.ParseWrangler(path, data)
+	return editWrangler(analysis.ParseWrangler(path, data), objs, opts)
+}
+
+// editWrangler plans the edit of an already parsed wrangler file.
+func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
+	path, data := w.Path, w.Data
 	if w.ParseError != nil {
 		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", path, w.ParseError.Message)
 	}

@@ -236,3 +236,29 @@ func TestNextTag(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEditWrangler10k plans a wrangler.toml for 10,000 objects, half of them
+// already bound and migrated (generate's wrangler share of the 10,000-object budget).
+func BenchmarkEditWrangler10k(b *testing.B) {
+	var objs []ManagedObject
+	var src strings.Builder
+	src.WriteString("name = \"big\"\n")
+	var migrated []string
+	for i := 0; i < 10000; i++ {
+		o := ManagedObject{Class: fmt.Sprintf("Obj%d", i), Binding: fmt.Sprintf("OBJ%d", i), SQLite: true}
+		objs = append(objs, o)
+		if i%2 == 0 {
+			fmt.Fprintf(&src, "\n[[durable_objects.bindings]]\nname = %q\nclass_name = %q\n", o.Binding, o.Class)
+			migrated = append(migrated, fmt.Sprintf("%q", o.Class))
+		}
+	}
+	fmt.Fprintf(&src, "\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [%s]\n", strings.Join(migrated, ", "))
+	data := []byte(src.String())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := EditWrangler("wrangler.toml", data, objs, Options{})
+		if err != nil || p.Migration == nil || len(p.Migration.NewSqliteClasses) != 5000 {
+			b.Fatalf("plan: %v", err)
+		}
+	}
+}

@@ -70,6 +70,18 @@ func tomlMigrationFields(m *PlannedMigration) []string {
 	return f
 }
 
+// blockEnds returns, per element index part, the end of the last section inside
+// element i of the array of tables at path (its sub-tables included), in one pass.
+func (e *tomlEditor) blockEnds(path []string) map[string]int {
+	ends := map[string]int{}
+	for _, s := range e.doc.Sections {
+		if len(s.Path) > len(path) && equalPath(s.Path[:len(path)], path) && s.End > ends[s.Path[len(path)]] {
+			ends[s.Path[len(path)]] = s.End
+		}
+	}
+	return ends
+}
+
 // sectionsEnd returns the end of the last section whose path starts with path.
 func (e *tomlEditor) sectionsEnd(path []string) int {
 	end := -1
@@ -129,9 +141,10 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 		}
 		add := be.add
 		ins := -1
+		ends := e.blockEnds(bp)
 		for i := 0; i < n; i++ {
 			l, _ := e.doc.Loc(join(bp, analysis.PathIndex(i))...)
-			end := e.sectionsEnd(join(bp, analysis.PathIndex(i)))
+			end := ends[analysis.PathIndex(i)]
 			if end > ins {
 				ins = end
 			}
