@@ -131,6 +131,9 @@ func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options
 	}
 	var splices []splice
 	for _, be := range edits {
+		if len(be.add)+len(be.update)+len(be.remove) == 0 {
+			continue
+		}
 		s, err := ed.bindings(be)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -156,6 +159,9 @@ func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options
 		}
 	}
 	plan.New = applySplices(data, splices)
+	if len(splices) == 0 {
+		return plan, nil // nothing changed: the file was already read and checked
+	}
 	if err := verifyEdit(path, plan, objs, edits); err != nil {
 		return nil, err
 	}
@@ -175,15 +181,15 @@ type bindingEdit struct {
 // script_name) are never touched; a local binding is dropped only when its class
 // was deleted or renamed away.
 func planBindings(prefix []string, existing []analysis.DOBinding, objs []ManagedObject, gone map[string]bool) bindingEdit {
-	be := bindingEdit{prefix: prefix, update: map[int]string{}, remove: map[int]bool{}, names: map[int]string{}}
-	byName := map[string]analysis.DOBinding{}
+	be := bindingEdit{prefix: prefix, update: map[int]string{}, remove: map[int]bool{}, names: make(map[int]string, len(existing))}
+	byName := make(map[string]analysis.DOBinding, len(existing))
 	for _, b := range existing {
 		if _, dup := byName[b.Name]; !dup {
 			byName[b.Name] = b
 		}
 		be.names[b.Index] = b.Name + " -> " + b.ClassName
 	}
-	wantBinding := map[string]bool{}
+	wantBinding := make(map[string]bool, len(objs))
 	for _, o := range objs {
 		wantBinding[o.Binding] = true
 		b, ok := byName[o.Binding]
@@ -196,7 +202,7 @@ func planBindings(prefix []string, existing []analysis.DOBinding, objs []Managed
 			be.update[b.Index] = o.Class
 		}
 	}
-	want := map[string]bool{}
+	want := make(map[string]bool, len(objs))
 	for _, o := range objs {
 		want[o.Class] = true
 	}

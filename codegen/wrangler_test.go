@@ -237,6 +237,29 @@ func TestNextTag(t *testing.T) {
 	}
 }
 
+// BenchmarkPlanWranglerUpToDate10k plans an already parsed, up-to-date wrangler.toml
+// of 10,000 objects (the common generate run: nothing to change).
+func BenchmarkPlanWranglerUpToDate10k(b *testing.B) {
+	var objs []ManagedObject
+	var src strings.Builder
+	var classes []string
+	for i := 0; i < 10000; i++ {
+		o := ManagedObject{Class: fmt.Sprintf("Obj%d", i), Binding: fmt.Sprintf("OBJ%d", i), SQLite: true}
+		objs = append(objs, o)
+		fmt.Fprintf(&src, "[[durable_objects.bindings]]\nname = %q\nclass_name = %q\n\n", o.Binding, o.Class)
+		classes = append(classes, fmt.Sprintf("%q", o.Class))
+	}
+	fmt.Fprintf(&src, "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [%s]\n", strings.Join(classes, ", "))
+	w := analysis.ParseWrangler("wrangler.toml", []byte(src.String()))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := editWrangler(w, objs, Options{})
+		if err != nil || p.Changed() {
+			b.Fatalf("plan: %v changed=%v", err, p.Changed())
+		}
+	}
+}
+
 // BenchmarkEditWrangler10k plans a wrangler.toml for 10,000 objects, half of them
 // already bound and migrated (generate's wrangler share of the 10,000-object budget).
 func BenchmarkEditWrangler10k(b *testing.B) {
