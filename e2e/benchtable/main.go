@@ -294,6 +294,11 @@ func renderTable(rs []row, results map[string][]float64, problems map[string]str
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Metric, target, measured, ratio, r.Baseline)
 	}
+	// The parse reference was measured on the baseline machine: how far this run's
+	// parse is from it says how comparable the other figures are (not scaled).
+	if v, ok := value("analysis BenchmarkParse/go-callbacks", "ns/op"); ok {
+		notes = append(notes, fmt.Sprintf("calibration: tree-sitter parse took %s here against 250 µs on the baseline machine (%.1fx); the figures above are raw", formatValue(v, "ns/op"), v/250e3))
+	}
 	if len(notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range notes {

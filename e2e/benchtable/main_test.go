@@ -66,6 +66,7 @@ func TestRenderTable(t *testing.T) {
 		{Metric: "gen", Pkg: "codegen", Bench: "BenchmarkGenerate/objects=10000", Unit: "ns/op", Target: 150e6},
 		{Metric: "big", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10000", Unit: "ns/op", Large: true},
 	}
+	results["analysis BenchmarkParse/go-callbacks ns/op"] = []float64{500e3}
 	got := renderTable(rs, results, map[string]string{"codegen": "package has no benchmarks"}, true)
 	for _, want := range []string{
 		"| edit 10 | <= 100.0 µs | 61.0 µs | 0.61 ok | - |",
@@ -75,6 +76,7 @@ func TestRenderTable(t *testing.T) {
 		"| gen | <= 150.0 ms | missing | - |",
 		"| big | - | not run (-quick) | - |",
 		"note: codegen: package has no benchmarks",
+		"note: calibration: tree-sitter parse took 500.0 µs here against 250 µs on the baseline machine (2.0x)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
