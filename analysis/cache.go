@@ -140,7 +140,26 @@ func (c *fileCache) save(jobs []loadJob, started time.Time) {
 	if !changed {
 		return
 	}
-	_ = writeCacheFile(c.file, &cacheFile{Key: cacheKey(), Root: c.root, WrittenAt: started.UnixNano(), Records: records})
+	if writeCacheFile(c.file, &cacheFile{Key: cacheKey(), Root: c.root, WrittenAt: started.UnixNano(), Records: records}) == nil {
+		pruneCache(filepath.Dir(c.file), time.Now().Add(-cacheMaxAge))
+	}
+}
+
+// cacheMaxAge is how long the cache of an app nobody loads is kept: every
+// temporary or deleted checkout leaves one file behind otherwise.
+const cacheMaxAge = 30 * 24 * time.Hour
+
+// pruneCache removes cache files (and stale temp files) last written before cutoff.
+func pruneCache(dir string, cutoff time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func writeCacheFile(path string, cf *cacheFile) error {

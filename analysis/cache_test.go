@@ -183,6 +183,33 @@ func TestCacheNotRewrittenWhenUnchanged(t *testing.T) {
 	}
 }
 
+// TestCachePrunesAbandonedApps: writing one app's cache removes the cache files
+// of apps not loaded for cacheMaxAge, and keeps recent ones.
+func TestCachePrunesAbandonedApps(t *testing.T) {
+	cacheDir := t.TempDir()
+	apps := filepath.Join(cacheDir, "apps")
+	if err := os.MkdirAll(apps, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, recent := filepath.Join(apps, "old.bin"), filepath.Join(apps, "recent.bin")
+	for _, p := range []string{old, recent} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-cacheMaxAge - time.Hour)
+	if err := os.Chtimes(old, long, long); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, generateApp(t, t.TempDir(), 1), cacheDir)
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("an abandoned app's cache was kept")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Error("a recent app's cache was removed")
+	}
+}
+
 func TestCacheDirFromEnv(t *testing.T) {
 	t.Setenv(CacheEnv, "off")
 	if got := cacheDirFromEnv(); got != "" {
