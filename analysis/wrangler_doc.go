@@ -243,3 +243,19 @@ func (d *WranglerDoc) Keys(path ...string) []string {
 	sort.Slice(keys, func(i, j int) bool { return at(keys[i]) < at(keys[j]) })
 	return keys
 }
+
+// EndUnder returns the largest end of any entry located strictly under path
+// (dotted keys inside inline tables included), or -1 when there is none.
+func (d *WranglerDoc) EndUnder(path ...string) int {
+	prefix := pathKey(path) + "\x00"
+	if len(path) == 0 {
+		prefix = ""
+	}
+	end := -1
+	for k, l := range d.locs {
+		if k != "" && strings.HasPrefix(k, prefix) && l.At.End > end {
+			end = l.At.End
+		}
+	}
+	return end
+}

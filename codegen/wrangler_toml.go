@@ -233,12 +233,7 @@ func (e *tomlEditor) inlineTableInsert(path []string, l analysis.Located, member
 	if l.Value.Start >= len(d) || d[l.Value.Start] != '{' {
 		return splice{}, fmt.Errorf("%s is not a table", strings.Join(path, "."))
 	}
-	last := -1
-	for _, k := range e.doc.Keys(path...) {
-		if kl, ok := e.doc.Loc(join(path, k)...); ok && kl.At.End > last {
-			last = kl.At.End
-		}
-	}
+	last := e.doc.EndUnder(path...)
 	if last < 0 {
 		return splice{start: l.Value.Start, end: l.Value.End, text: "{ " + member + " }"}, nil
 	}
