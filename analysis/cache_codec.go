@@ -246,6 +246,13 @@ func (w *cacheWriter) definition(d *Definition) {
 		w.str(u.Reason)
 	}
 	w.strs(d.ExportedTypes)
+	w.uint(uint64(len(d.ContextUses)))
+	for _, u := range d.ContextUses {
+		w.str(u.In)
+		w.str(u.Recv)
+		w.str(u.Member)
+		w.rng(u.At)
+	}
 }
 
 func (w *cacheWriter) routeFile(rf *RouteFile) {
@@ -400,6 +407,12 @@ func (r *cacheReader) definition() *Definition {
 		}
 	}
 	d.ExportedTypes = r.strs()
+	if n := r.count(); n > 0 {
+		d.ContextUses = make([]ContextUse, n)
+		for i := range d.ContextUses {
+			d.ContextUses[i] = ContextUse{In: r.str(), Recv: r.str(), Member: r.str(), At: r.rng()}
+		}
+	}
 	return d
 }
 

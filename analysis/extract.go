@@ -245,6 +245,11 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 			continue
 		}
 		field.Value = s.rng(value)
+		if key.name != "methods" && key.name != "schema" {
+			if fn := s.functionValue(value, top); fn != nil {
+				s.collectContextUses(def, key.name, fn, key.name == "init")
+			}
+		}
 		if s.kind(prop) == "method_definition" {
 			field.Kind = KindFunction
 			if s.isAccessor(prop) {
@@ -286,4 +291,13 @@ func (s *syntax) refineUnknownField(def *Definition, field *Field, value *sitter
 		return // a schema is always an expression (z.object(...)); nothing to check statically
 	}
 	def.Unknowns = append(def.Unknowns, Unknown{At: field.Value, Reason: fmt.Sprintf("the value of %s is not statically known", field.Key)})
+}
+
+// functionValue is the function a config value is (in place, or a named
+// top-level function), or nil.
+func (s *syntax) functionValue(value *sitter.Node, top *topLevel) *sitter.Node {
+	if v := s.unwrap(value); v != nil && isFunctionKind(s.kind(v)) {
+		return v
+	}
+	return s.resolveFunction(value, top)
 }

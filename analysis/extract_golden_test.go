@@ -205,6 +205,9 @@ func summarizeDefinition(d *Definition, src []byte) string {
 	for _, u := range d.Unknowns {
 		fmt.Fprintf(&b, "unknown %s %q: %s\n", fmtRange(u.At), snippet(src, u.At), u.Reason)
 	}
+	for _, u := range d.ContextUses {
+		fmt.Fprintf(&b, "ctx %s %s.%s %s\n", u.In, u.Recv, u.Member, fmtRange(u.At))
+	}
 	if len(d.ExportedTypes) > 0 {
 		fmt.Fprintf(&b, "exported types %v\n", d.ExportedTypes)
 	}
@@ -250,6 +253,9 @@ func collectRanges(d *Definition, rf *RouteFile) []Range {
 			rs = append(rs, m.NameAt, m.At)
 		}
 		for _, u := range d.Unknowns {
+			rs = append(rs, u.At)
+		}
+		for _, u := range d.ContextUses {
 			rs = append(rs, u.At)
 		}
 	}

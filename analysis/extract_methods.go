@@ -68,6 +68,9 @@ func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel
 		if key.node == nil {
 			continue
 		}
+		if fn := s.methodFunction(prop, top); fn != nil {
+			s.collectContextUses(def, "methods."+key.name, fn, false)
+		}
 		m.Name = key.name
 		m.NameAt = s.rng(key.node)
 		m.At = s.rng(prop)
@@ -178,4 +181,20 @@ func (s *syntax) annotationText(n *sitter.Node) string {
 		}
 	}
 	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s.text(n)), ":"))
+}
+
+// methodFunction is the function behind a methods entry, or nil.
+func (s *syntax) methodFunction(prop *sitter.Node, top *topLevel) *sitter.Node {
+	switch s.kind(prop) {
+	case "method_definition":
+		if s.isAccessor(prop) {
+			return nil
+		}
+		return prop
+	case "pair":
+		return s.functionValue(prop.ChildByFieldId(s.g.fValue), top)
+	case "shorthand_property_identifier":
+		return s.resolveFunction(prop, top)
+	}
+	return nil
 }

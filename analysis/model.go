@@ -133,6 +133,19 @@ type Definition struct {
 	// ExportedTypes are type names (interface/type alias/class/enum) the file exports,
 	// so generated code can reference them with import('...').
 	ExportedTypes []string
+
+	// ContextUses are the `this.X`, `this.ctx.Y` and init-context `ctx.Y` accesses
+	// inside the config's functions, in source order (capped), for rules about
+	// what the handler context provides (SQL_WITHOUT_SQLITE, UNKNOWN_CONTEXT_MEMBER).
+	ContextUses []ContextUse
+}
+
+// ContextUse is one member access on the handler context or the object context.
+type ContextUse struct {
+	In     string // the config key ("init", "fetch", ...) or "methods.<name>"
+	Recv   string // "this" for this.X; "ctx" for this.ctx.X and, in init, <first parameter>.X
+	Member string // X
+	At     Range  // the member name
 }
 
 // Has reports whether the config object has key k.
