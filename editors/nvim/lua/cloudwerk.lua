@@ -24,14 +24,12 @@ M.default_cmd = { 'cloudwerk-lsp', 'serve' }
 local clients_by_root = {}
 
 -- with_severity folds the `severity` shorthand ({ CODE = 'error' }) into
--- initializationOptions and settings, where the server reads overrides.
+-- initializationOptions.severity, where the server reads overrides.
 local function with_severity(opts)
   local init_options = vim.deepcopy(opts.init_options or {})
   local settings = vim.deepcopy(opts.settings or {})
   if opts.severity and next(opts.severity) then
     init_options.severity = vim.tbl_extend('force', init_options.severity or {}, opts.severity)
-    settings.cloudwerk = settings.cloudwerk or {}
-    settings.cloudwerk.severity = vim.tbl_extend('force', settings.cloudwerk.severity or {}, opts.severity)
   end
   -- Send nothing rather than an empty table.
   if next(init_options) == nil then
@@ -159,6 +157,66 @@ local function attach_on_filetype(cfg, start)
   end
 end
 
+-- client_for_buffer returns the cloudwerk client attached to bufnr, or nil.
+-- get_active_clients takes no filter on 0.7, so filter here.
+local function client_for_buffer(bufnr)
+  local list = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  for _, c in ipairs(list) do
+    if c.name == M.name and vim.lsp.buf_is_attached(bufnr, c.id) then
+      return c
+    end
+  end
+  return nil
+end
+
+-- generate asks the server to regenerate the app of bufnr (default: the
+-- current buffer). targets is "types,classes,wrangler" or a part of it ("" or
+-- nil: all). The server writes the files itself, atomically. on_done, when
+-- given, gets (err, message).
+function M.generate(targets, bufnr, on_done)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local function done(err, msg)
+    if on_done then
+      on_done(err, msg)
+    elseif err then
+      vim.notify('cloudwerk: ' .. err, vim.log.levels.ERROR)
+    else
+      vim.notify(msg or 'cloudwerk: generated', vim.log.levels.INFO)
+    end
+  end
+  local client = client_for_buffer(bufnr)
+  if not client then
+    done('cloudwerk-lsp is not running for this buffer')
+    return
+  end
+  local params = {
+    command = 'cloudwerk.generate',
+    arguments = { vim.api.nvim_buf_get_name(bufnr), targets or '' },
+  }
+  local function handler(err, result)
+    if err then
+      done(type(err) == 'table' and (err.message or vim.inspect(err)) or tostring(err))
+    else
+      done(nil, type(result) == 'string' and result or nil)
+    end
+  end
+  -- 0.11 made request a method; earlier versions call it as a field.
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler, bufnr)
+  else
+    client.request('workspace/executeCommand', params, handler, bufnr)
+  end
+end
+
+local function create_commands()
+  vim.api.nvim_create_user_command('CloudwerkGenerate', function(args)
+    M.generate(args.args, 0)
+  end, {
+    nargs = '?',
+    desc = 'Regenerate Cloudwerk types, classes and wrangler config (targets: types,classes,wrangler)',
+  })
+end
+
 -- lsp_config is the 0.11+ configuration table; lsp/cloudwerk.lua returns it.
 function M.lsp_config()
   return {
@@ -187,6 +245,7 @@ end
 --   cmd_env       extra environment for the server process
 function M.setup(opts)
   local cfg = M.config(opts)
+  create_commands()
   -- Detect the API rather than the version: vim.lsp.config is a callable
   -- table from 0.11 on, vim.lsp.start exists from 0.8 on.
   if vim.lsp.config ~= nil and type(vim.lsp.enable) == 'function' then

@@ -1,7 +1,7 @@
 -- Headless end-to-end test of the Neovim integration against a real
 -- cloudwerk-lsp: open an object file, receive diagnostics, hover, apply a
 -- quick fix and the generate source action, check the files on disk, then
--- go to definition from a route file.
+-- go to definition from a route file, and :CloudwerkGenerate.
 --
 -- Run by test.sh as:
 --   nvim --headless -u NONE -c 'luafile test/e2e.lua'
@@ -173,6 +173,8 @@ local function run()
   local attached = {}
   require('cloudwerk').setup({
     cmd = { bin, 'serve' },
+    -- Raised from warning: proves the option reaches the server.
+    severity = { KV_STORAGE = 'error' },
     on_attach = function(client, bufnr)
       attached[bufnr] = client.name
     end,
@@ -215,6 +217,9 @@ local function run()
     fail('hit-log.ts lacks MIGRATION_MISSING: %s', codes_of(published[object]))
   end
   local kv = find_diag(object, 'KV_STORAGE')
+  if kv.severity ~= vim.lsp.protocol.DiagnosticSeverity.Error then
+    fail('KV_STORAGE has severity %s; the severity override asked for error (1)', tostring(kv.severity))
+  end
   if not (vim.diagnostic.get(bufnr)[1]) then
     fail('vim.diagnostic has nothing for the buffer although the server published')
   end
@@ -338,6 +343,29 @@ local function run()
     fail('definition of durableObjects.HitLog: got %s, want %s', vim.inspect(def), object)
   end
   log('definition of durableObjects.HitLog -> %s', vim.fn.fnamemodify(object, ':t'))
+
+  -- 6. :CloudwerkGenerate types rewrites a deleted types file.
+  local dts_path = app .. '/.cloudwerk/types/durable-objects.d.ts'
+  os.remove(dts_path)
+  local notes = {}
+  vim.notify = function(msg, level)
+    notes[#notes + 1] = string.format('[%s] %s', tostring(level), msg)
+  end
+  vim.cmd('CloudwerkGenerate types')
+  -- The file is written before the reply; the reply becomes a notification.
+  local ok = vim.wait(WAIT_MS, function()
+    return #notes > 0 and (read_file(dts_path) or ''):find('record(', 1, true) ~= nil
+  end, 50)
+  if not ok then
+    fail(':CloudwerkGenerate types did not rewrite the types; notifications: %s', table.concat(notes, ' | '))
+  end
+  if notes[1]:find('^%[' .. vim.log.levels.ERROR .. '%]') then
+    fail(':CloudwerkGenerate reported an error: %s', notes[1])
+  end
+  if read_file(app .. '/wrangler.toml') ~= toml then
+    fail(':CloudwerkGenerate types touched wrangler.toml')
+  end
+  log(':CloudwerkGenerate types rewrote durable-objects.d.ts (%s)', table.concat(notes, ' | '))
 end
 
 local ok, err = pcall(run)

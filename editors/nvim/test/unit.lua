@@ -136,7 +136,11 @@ local cloudwerk = fresh()
 local cfg = cloudwerk.config({ severity = { KV_STORAGE = 'error' } })
 check('config: default cmd', cfg.cmd, { 'cloudwerk-lsp', 'serve' })
 check('config: init_options severity', cfg.init_options, { severity = { KV_STORAGE = 'error' } })
-check('config: settings severity', cfg.settings, { cloudwerk = { severity = { KV_STORAGE = 'error' } } })
+check('config: no settings from severity', cfg.settings, nil)
+check('config: severity merged over init_options', cloudwerk.config({
+  init_options = { severity = { NO_INIT = 'off' }, other = 1 },
+  severity = { KV_STORAGE = 'hint' },
+}).init_options, { severity = { NO_INIT = 'off', KV_STORAGE = 'hint' }, other = 1 })
 check('config: nothing to send', { cloudwerk.config({}).init_options, cloudwerk.config({}).settings }, {})
 
 -- lsp/cloudwerk.lua (0.11): its root_dir calls on_dir only inside an app.
