@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+	"go.uber.org/zap"
 )
 
 // waitTimeout bounds every wait; a test that needs it has failed.
@@ -34,7 +35,6 @@ type testClient struct {
 	created   []protocol.ProgressToken
 	registers []protocol.Registration
 	applied   []protocol.WorkspaceEdit
-	timedOut  bool
 }
 
 func newTestClient() *testClient {
@@ -52,7 +52,9 @@ func (c *testClient) record(f func()) {
 
 func (c *testClient) PublishDiagnostics(ctx context.Context, p *protocol.PublishDiagnosticsParams) error {
 	cp := *p
-	cp.Diagnostics = append([]protocol.Diagnostic(nil), p.Diagnostics...)
+	if p.Diagnostics != nil {
+		cp.Diagnostics = append(make([]protocol.Diagnostic, 0, len(p.Diagnostics)), p.Diagnostics...)
+	}
 	c.record(func() { c.diags[p.URI] = &cp; c.publishes++ })
 	return nil
 }
@@ -96,13 +98,13 @@ func (c *testClient) ApplyEdit(ctx context.Context, p *protocol.ApplyWorkspaceEd
 // waitFor blocks until cond holds (checked under the client's lock) or fails the test.
 func (c *testClient) waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	timer := time.AfterFunc(waitTimeout, func() { c.record(func() { c.timedOut = true }) })
+	expired := false // guarded by c.mu
+	timer := time.AfterFunc(waitTimeout, func() { c.record(func() { expired = true }) })
 	defer timer.Stop()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for !cond() {
-		if c.timedOut {
-			c.timedOut = false
+		if expired {
 			t.Fatalf("timed out waiting for %s; latest diagnostics: %s", what, c.dumpLocked())
 		}
 		c.cond.Wait()
@@ -190,10 +192,12 @@ func newEnv(t testing.TB, files map[string]string) *env {
 	writeFiles(t, root, files)
 	ctx, cancel := context.WithCancel(context.Background())
 	sp, cp := net.Pipe()
-	conn := Serve(ctx, jsonrpc2.NewStream(sp), Options{NoFileWatcher: true})
+	conn := Serve(ctx, jsonrpc2.NewStream(sp), Options{NoFileWatcher: true, Logger: testLogger()})
 	tc := newTestClient()
 	cctx, cconn, server := protocol.NewClient(ctx, tc, jsonrpc2.NewStream(cp))
 	e := &env{t: t, root: root, client: tc, server: server, conn: conn, cconn: cconn, ctx: cctx}
+	// Waits on server state (the scan, the watcher) wake up on every snapshot change.
+	conn.s.onChange = func() { tc.record(func() {}) }
 	t.Cleanup(func() {
 		cancel()
 		_ = cconn.Close()
@@ -293,4 +297,13 @@ export default defineDurableObject<State>({
   },` + extra + `
 })
 `
+}
+
+// testLogger logs to stderr when CLOUDWERK_LSP_TEST_LOG is set.
+func testLogger() *zap.Logger {
+	if os.Getenv("CLOUDWERK_LSP_TEST_LOG") == "" {
+		return nil
+	}
+	l, _ := zap.NewDevelopment()
+	return l
 }

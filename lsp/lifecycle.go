@@ -244,8 +244,8 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 	go func() {
 		defer s.wg.Done()
 		s.scan(s.ctx, added)
-		if s.watcher != nil {
-			s.watcher.addFolders(added)
+		if w := s.ownWatcher(); w != nil {
+			w.addFolders(added)
 		}
 	}()
 	return nil

@@ -66,11 +66,15 @@ type Server struct {
 
 	// testHook, when set by tests, runs at the start of every call.
 	testHook func(ctx context.Context, method string)
+	// onChange, when set by tests, runs after every snapshot replacement.
+	onChange func()
 
 	caps     clientCaps
 	diagOpts diagnostics.Options // severity overrides from initializationOptions
 	diag     *publisher
-	watcher  *fileWatcher
+	watcher  *fileWatcher // guarded by mu
+	// watching is set once the server's own watcher covers the workspace.
+	watching atomic.Bool
 	wg       sync.WaitGroup // background goroutines
 }
 
@@ -124,10 +128,17 @@ func (c *Conn) Done() <-chan struct{} { return c.s.conn.Done() }
 // stop cancels the connection context and waits for background work.
 func (s *Server) stop() {
 	s.cancel()
-	if s.watcher != nil {
-		s.watcher.close()
+	if w := s.ownWatcher(); w != nil {
+		w.close()
 	}
 	s.wg.Wait()
+}
+
+// ownWatcher returns the server's own file watcher, or nil.
+func (s *Server) ownWatcher() *fileWatcher {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.watcher
 }
 
 // errNotInitialized is the answer to a request before initialize.
@@ -266,6 +277,9 @@ func (s *Server) update(f func(cur *snapshot) *snapshot) *snapshot {
 func (s *Server) updateLocked(f func(cur *snapshot) *snapshot) *snapshot {
 	n := f(s.snap.Load())
 	s.snap.Store(n)
+	if s.onChange != nil {
+		s.onChange()
+	}
 	return n
 }
 

@@ -52,10 +52,14 @@ func (s *Server) startWatching() {
 		s.log.Warn("file watcher unavailable", zap.Error(err))
 		return
 	}
-	s.mu.Lock()
-	s.watcher = w
-	s.mu.Unlock()
 	w.addFolders(s.snap.Load().folders)
+	s.mu.Lock()
+	s.watcher = w // published once it watches everything, so tests can wait on it
+	s.mu.Unlock()
+	s.watching.Store(true)
+	if s.onChange != nil {
+		s.onChange()
+	}
 }
 
 // DidChangeWatchedFiles applies on-disk creations, changes and deletions.
@@ -140,6 +144,9 @@ func (w *fileWatcher) add(dir string) {
 	}
 	if err := w.fw.Add(dir); err == nil {
 		w.watched[dir] = true
+		w.s.log.Debug("watching", zap.String("dir", dir))
+	} else {
+		w.s.log.Debug("cannot watch", zap.String("dir", dir), zap.Error(err))
 	}
 }
 
@@ -165,6 +172,7 @@ func (w *fileWatcher) loop() {
 
 func (w *fileWatcher) handle(ev fsnotify.Event) {
 	path := filepath.Clean(ev.Name)
+	w.s.log.Debug("file event", zap.String("path", path), zap.String("op", ev.Op.String()))
 	if ev.Op&fsnotify.Chmod == ev.Op {
 		return
 	}
