@@ -3,6 +3,7 @@
 package analysis
 
 import (
+	"bytes"
 	"sort"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -40,9 +41,13 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node,
 	}()
 	c := body.Walk()
 	defer c.Close()
+	needles := [][]byte{[]byte("this")}
+	if ctxParam != "" {
+		needles = append(needles, []byte(ctxParam))
+	}
 	for {
 		n := c.Node()
-		descend := true
+		descend := s.mayMention(n, needles)
 		switch s.kind(n) {
 		case "function_expression", "function_declaration", "generator_function", "generator_function_declaration",
 			"method_definition", "class", "class_declaration", "abstract_class_declaration":
@@ -93,4 +98,25 @@ func (s *syntax) contextUse(n *sitter.Node, ctxParam string) (ContextUse, bool) 
 		}
 	}
 	return ContextUse{}, false
+}
+
+// pruneSpan is the largest subtree whose text is searched before descending;
+// bigger ones are always entered, so hostile nesting cannot make the search
+// quadratic.
+const pruneSpan = 4 << 10
+
+// mayMention reports whether n's text contains one of needles (so the walk can
+// skip subtrees that cannot hold a context access: most of them).
+func (s *syntax) mayMention(n *sitter.Node, needles [][]byte) bool {
+	start, end := n.StartByte(), n.EndByte()
+	if end-start > pruneSpan {
+		return true
+	}
+	text := s.src[start:end]
+	for _, needle := range needles {
+		if bytes.Contains(text, needle) {
+			return true
+		}
+	}
+	return false
 }
