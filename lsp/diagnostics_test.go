@@ -27,3 +27,30 @@ func TestDuplicateMarksEveryFileAndFixingOneClearsBoth(t *testing.T) {
 	e.client.waitDiags(t, e.uri("app/objects/chat-room.ts"), 2, lacksCode("DUPLICATE_NAME"))
 	e.client.waitDiags(t, e.uri("app/objects/chatRoom.ts"), -1, lacksCode("DUPLICATE_NAME"))
 }
+
+func TestSeveralAppsInOneFolderAndSeverityOverrides(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"shop/cloudwerk.config.ts":        "export default {}\n",
+		"shop/app/objects/chat_room.ts":   objectSource(""),
+		"admin/cloudwerk.config.ts":       "export default {}\n",
+		"admin/app/objects/Counter.ts":    objectSource(""),
+		"admin/app/objects/counter.ts":    objectSource(""),
+		"node_modules/x/app/objects/a.ts": objectSource(""),
+	})
+	params := &protocol.InitializeParams{InitializationOptions: []byte(`{"severity":{"INVALID_NAME":"warning"}}`)}
+	params.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: e.uri(""), Name: "root"}})
+	if _, err := e.server.Initialize(e.ctx, params); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.server.Initialized(e.ctx, &protocol.InitializedParams{}); err != nil {
+		t.Fatal(err)
+	}
+	got := e.client.waitDiags(t, e.uri("shop/app/objects/chat_room.ts"), -1, hasCode("INVALID_NAME"))
+	if got[0].Severity != protocol.DiagnosticSeverityWarning {
+		t.Errorf("INVALID_NAME severity = %v, want the overridden warning", got[0].Severity)
+	}
+	e.client.waitDiags(t, e.uri("admin/app/objects/Counter.ts"), -1, hasCode("INVALID_NAME"))
+	if n := len(e.conn.s.snap.Load().apps); n != 2 {
+		t.Fatalf("apps = %d, want 2 (node_modules is skipped)", n)
+	}
+}
