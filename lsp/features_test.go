@@ -24,11 +24,16 @@ tag = "v1"
 new_sqlite_classes = ["Counter"]
 `
 
-var demoRoute = `import { durableObjects } from '@cloudwerk/core/bindings'
+var demoRoute = `import { durableObjects, getDurableObject } from '@cloudwerk/core/bindings'
 
 export async function GET() {
   const stub = durableObjects.Counter.get(durableObjects.Counter.idFromName('x'))
   return Response.json(await stub.increment(2))
+}
+
+export async function POST() {
+  const ns = getDurableObject('counter')
+  return new Response(String(ns))
 }
 `
 
@@ -135,6 +140,20 @@ func TestHoverDefinitionCompletionLensSymbols(t *testing.T) {
 		t.Fatalf("definition = %#v", def)
 	}
 
+	// getDurableObject('counter') and a wrangler binding entry lead to the object too.
+	def, err = e.server.Definition(e.ctx, &protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("'counter'", 2)}})
+	if loc, ok := def.(*protocol.Location); err != nil || !ok || loc.URI != e.uri("app/objects/counter.ts") {
+		t.Fatalf("definition from getDurableObject = %#v, %v", def, err)
+	}
+	wtext, _ := os.ReadFile(filepath.Join(e.root, "wrangler.toml"))
+	def, err = e.server.Definition(e.ctx, &protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("wrangler.toml")},
+		Position:     positionAt(string(wtext), strings.Index(string(wtext), `class_name = "Counter"`)+3)}})
+	if loc, ok := def.(*protocol.Location); err != nil || !ok || loc.URI != e.uri("app/objects/counter.ts") {
+		t.Fatalf("definition from the wrangler binding = %#v, %v", def, err)
+	}
+
 	comp, err := e.server.Completion(e.ctx, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
 		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("increment(2)", 0)}})
 	if err != nil {
@@ -142,6 +161,23 @@ func TestHoverDefinitionCompletionLensSymbols(t *testing.T) {
 	}
 	if items := comp.(protocol.CompletionItemSlice); len(items) != 1 || items[0].Label != "increment" {
 		t.Fatalf("stub completion = %+v", items)
+	}
+
+	comp, err = e.server.Completion(e.ctx, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/routes/api/route.ts")}, Position: pos("Counter.get", 0)}})
+	if items := comp.(protocol.CompletionItemSlice); err != nil || len(items) != 1 || items[0].Label != "Counter" {
+		t.Fatalf("durableObjects. completion = %+v, %v", items, err)
+	}
+	otext := e.open("app/objects/counter.ts", 1)
+	comp, err = e.server.Completion(e.ctx, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")},
+		Position:     positionAt(otext, strings.Index(otext, "  sqlite: true"))}})
+	var keys []string
+	for _, it := range comp.(protocol.CompletionItemSlice) {
+		keys = append(keys, it.Label)
+	}
+	if err != nil || strings.Join(keys, ",") != "name,schema,fetch,alarm,webSocketMessage,webSocketClose,webSocketError" {
+		t.Fatalf("config key completion = %v, %v", keys, err)
 	}
 
 	lenses, err := e.server.CodeLens(e.ctx, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")}})

@@ -133,7 +133,8 @@ func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocume
 	}
 	if isAppConfigFile(path) {
 		if a := s.snap.Load().appFor(path); a != nil {
-			s.addApp(a.app.Root)
+			root := a.app.Root
+			s.background(func() { s.addApp(root) }) // reloading reads the whole app: off the read loop
 		}
 	}
 	return nil
