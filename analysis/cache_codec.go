@@ -76,7 +76,7 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 	if len(data) < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic {
 		return nil, errCacheCorrupt
 	}
-	r := &cacheReader{buf: data[len(cacheMagic):], interned: map[string]string{}}
+	r := &cacheReader{buf: data[len(cacheMagic):], interned: new(internTable)}
 	cf := &cacheFile{Key: r.str()}
 	if r.err != nil || cf.Key != key {
 		return nil, errCacheCorrupt
@@ -97,14 +97,14 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 		return nil, errCacheCorrupt
 	}
 
-	// Decode the chunks in parallel, each into its own map, then merge.
-	parts := make([]map[string]cacheRecord, len(chunks))
+	// Decode the chunks in parallel, then index them in one map.
+	parts := make([][]pathRecord, len(chunks))
 	errs := make([]error, len(chunks))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
 		wg.Go(func() {
-			interned := map[string]string{}
+			interned := new(internTable)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(chunks) {
@@ -120,8 +120,8 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		for p, rec := range part {
-			cf.Records[p] = rec
+		for _, pr := range part {
+			cf.Records[pr.path] = pr.rec
 		}
 	}
 	if len(cf.Records) != total {
@@ -130,10 +130,15 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 	return cf, nil
 }
 
-func decodeChunk(data []byte, interned map[string]string) (map[string]cacheRecord, error) {
+type pathRecord struct {
+	path string
+	rec  cacheRecord
+}
+
+func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
 	r := &cacheReader{buf: data, interned: interned}
 	n := r.count()
-	out := make(map[string]cacheRecord, n)
+	out := make([]pathRecord, 0, n)
 	for range n {
 		p := r.str()
 		rec := cacheRecord{Size: r.int(), ModTime: r.int(), Hash: r.str(), Route: r.bool()}
@@ -151,7 +156,7 @@ func decodeChunk(data []byte, interned map[string]string) (map[string]cacheRecor
 		if r.err != nil {
 			return nil, r.err
 		}
-		out[p] = rec
+		out = append(out, pathRecord{p, rec})
 	}
 	if len(r.buf) != 0 {
 		return nil, errCacheCorrupt
@@ -272,7 +277,7 @@ func (w *cacheWriter) routeFile(rf *RouteFile) {
 type cacheReader struct {
 	buf      []byte
 	err      error
-	interned map[string]string // short repeated strings (field keys, kinds of text) share one copy
+	interned *internTable
 }
 
 func (r *cacheReader) fail() { r.err, r.buf = errCacheCorrupt, nil }
@@ -316,12 +321,7 @@ func (r *cacheReader) str() string {
 	b := r.buf[:n]
 	r.buf = r.buf[n:]
 	if n <= 24 {
-		if s, ok := r.interned[string(b)]; ok {
-			return s
-		}
-		s := string(b)
-		r.interned[s] = s
-		return s
+		return r.interned.get(b)
 	}
 	return string(b)
 }
@@ -425,4 +425,22 @@ func (r *cacheReader) routeFile() *RouteFile {
 		}
 	}
 	return rf
+}
+
+// internTable makes short repeated strings (field keys, type names, kinds of
+// text) share one copy. It is a direct-mapped table rather than a map: hashing
+// every string through a map cost more than the allocations it saved.
+type internTable [1024]string
+
+func (t *internTable) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	i := (uint(len(b))*31 + uint(b[0])*7 + uint(b[len(b)-1])*131 + uint(b[len(b)/2])) % uint(len(t))
+	if t[i] == string(b) { // compiled without allocating
+		return t[i]
+	}
+	s := string(b)
+	t[i] = s
+	return s
 }
