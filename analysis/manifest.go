@@ -6,7 +6,9 @@
 // with maps.Clone on this machine class), three of them per keystroke would dwarf the
 // 100 µs edit budget. NameIndex is a hash array mapped trie: an update copies only the
 // O(log32 n) nodes on the path to the touched key and shares everything else, so old
-// snapshots stay valid and readers never lock.
+// snapshots stay valid and readers never lock. The one linear term left is the copy
+// of the sorted Entries slice (n pointers: an 80 KB memmove at 10,000 objects);
+// making Entries persistent too would mean an accessor instead of the field.
 package analysis
 
 import (
