@@ -26,7 +26,7 @@ func FuzzServerFrames(f *testing.F) {
 		`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///w/app/objects/a.ts","version":2},"contentChanges":[{"range":{"start":{"line":9,"character":0},"end":{"line":0,"character":0}},"text":"x"}]}}`,
 		`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"x"}}`,
 		`[{"jsonrpc":"2.0","id":3,"method":"shutdown"},{"jsonrpc":"2.0","method":"exit"}]`,
-		`{"jsonrpc":"2.0","id":4,"method":"workspace/executeCommand","params":{"command":"cloudwerk.renameFiles","arguments":["/etc/passwd","/tmp/x"]}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"workspace/executeCommand","params":{"command":"cloudwerk.renameFiles","arguments":["/etc/passwd","/outside/x"]}}`,
 		`{"jsonrpc":"2.0","id":null}`,
 		`{`,
 	} {

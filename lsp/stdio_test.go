@@ -85,6 +85,8 @@ func TestStdioBinary(t *testing.T) {
 	}
 	tc.waitDiags(t, uri.File(dup), 1, hasCode("DUPLICATE_NAME"))
 	tc.waitDiags(t, uri.File(filepath.Join(root, "app", "objects", "chat-room.ts")), -1, hasCode("DUPLICATE_NAME"))
+	// Wrangler drift from the same rules `check` runs, on a closed file.
+	tc.waitDiags(t, uri.File(filepath.Join(root, "app", "objects", "rate-limiter.ts")), -1, hasCode("BINDING_MISSING"))
 	if err := server.Shutdown(cctx); err != nil {
 		t.Fatal(err)
 	}
