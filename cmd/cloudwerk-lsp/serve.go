@@ -36,10 +36,11 @@ func runServe(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	conn := lsp.Serve(ctx, jsonrpc2.NewStream(stdio{}), lsp.Options{Logger: logger})
+	rw := newStdio()
+	conn := lsp.Serve(ctx, jsonrpc2.NewStream(rw), lsp.Options{Logger: logger})
 	go func() {
 		<-ctx.Done()
-		_ = os.Stdin.Close()
+		_ = rw.in.Close()
 	}()
 	return conn.Wait()
 }
@@ -66,13 +67,26 @@ func newLogger(file, level string) (*zap.Logger, func(), error) {
 	return logger, func() { _ = logger.Sync(); closeFn() }, nil
 }
 
-// stdio joins stdin and stdout into the stream the server speaks on.
-type stdio struct{}
+// stdio joins stdin and stdout into the stream the server speaks on. Stdin is
+// copied into a pipe by its own goroutine because closing os.Stdin does not
+// end a read already blocked on it: without the pipe, the process would
+// outlive `exit` (and SIGTERM) until the client closed its end, and clients
+// that wait for the process to end before restarting (Neovim) would hang.
+type stdio struct{ in *io.PipeReader }
 
-func (stdio) Read(p []byte) (int, error)  { return os.Stdin.Read(p) }
-func (stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
-func (stdio) Close() error {
-	err := os.Stdin.Close()
+func newStdio() stdio {
+	r, w := io.Pipe()
+	go func() {
+		_, err := io.Copy(w, os.Stdin)
+		_ = w.CloseWithError(err) // nil: the reader sees io.EOF
+	}()
+	return stdio{in: r}
+}
+
+func (s stdio) Read(p []byte) (int, error) { return s.in.Read(p) }
+func (stdio) Write(p []byte) (int, error)  { return os.Stdout.Write(p) }
+func (s stdio) Close() error {
+	err := s.in.Close()
 	if err2 := os.Stdout.Close(); err == nil {
 		err = err2
 	}
