@@ -29,7 +29,7 @@ export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
 export CLOUDWERK_PLUGIN="$here"
 
 echo "editors/nvim: unit tests"
-timeout 60 nvim --headless -u NONE -i NONE -c "luafile $here/test/unit.lua"
+timeout 60 nvim --headless -u NONE -i NONE -c "luafile $here/test/unit.lua" </dev/null
 
 # Built with -race: it reuses what `go test -race ./...` compiled before this
 # script in CI, and a data race met while serving Neovim fails the run.

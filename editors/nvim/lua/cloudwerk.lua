@@ -53,6 +53,7 @@ function M.config(opts)
     init_options = init_options,
     settings = settings,
     on_attach = opts.on_attach,
+    on_exit = opts.on_exit,
     capabilities = opts.capabilities,
     handlers = opts.handlers,
   }
@@ -240,6 +241,7 @@ end
 --   settings      workspace settings (answers to workspace/configuration)
 --   init_options  initializationOptions
 --   on_attach     function(client, bufnr)
+--   on_exit       function(code, signal, client_id)
 --   capabilities  client capabilities (e.g. from a completion plugin)
 --   handlers      LSP handler overrides
 --   cmd_env       extra environment for the server process
@@ -250,7 +252,7 @@ function M.setup(opts)
   -- table from 0.11 on, vim.lsp.start exists from 0.8 on.
   if vim.lsp.config ~= nil and type(vim.lsp.enable) == 'function' then
     local merged = M.lsp_config()
-    for _, key in ipairs({ 'cmd', 'filetypes', 'init_options', 'settings', 'on_attach', 'capabilities', 'handlers', 'cmd_env' }) do
+    for _, key in ipairs({ 'cmd', 'filetypes', 'init_options', 'settings', 'on_attach', 'on_exit', 'capabilities', 'handlers', 'cmd_env' }) do
       if cfg[key] ~= nil then
         merged[key] = cfg[key]
       end

@@ -1,7 +1,7 @@
 -- Headless end-to-end test of the Neovim integration against a real
 -- cloudwerk-lsp: open an object file, receive diagnostics, hover, apply a
 -- quick fix and the generate source action, check the files on disk, then
--- go to definition from a route file, and :CloudwerkGenerate.
+-- go to definition from a route file, :CloudwerkGenerate, and a restart.
 --
 -- Run by test.sh as:
 --   nvim --headless -u NONE -c 'luafile test/e2e.lua'
@@ -366,6 +366,26 @@ local function run()
     fail(':CloudwerkGenerate types touched wrangler.toml')
   end
   log(':CloudwerkGenerate types rewrote durable-objects.d.ts (%s)', table.concat(notes, ' | '))
+
+  -- 7. A stopped server is forgotten and a new one starts for the next file.
+  local cloudwerk = require('cloudwerk')
+  if cloudwerk.client_for(app) ~= client.id then
+    fail('client cache holds %s for the app, want %d', tostring(cloudwerk.client_for(app)), client.id)
+  end
+  client.stop()
+  wait_for('the server to stop', function()
+    return vim.lsp.client_is_stopped(client.id) and cloudwerk.client_for(app) == nil
+  end)
+  vim.cmd('edit ' .. vim.fn.fnameescape(app .. '/app/objects/counter.ts'))
+  local counter = vim.api.nvim_get_current_buf()
+  wait_for('a new client for counter.ts', function()
+    return attached[counter] ~= nil
+  end)
+  local again = single_client(counter)
+  if again.id == client.id then
+    fail('counter.ts attached to the stopped client')
+  end
+  log('restarted: client %d after client %d stopped', again.id, client.id)
 end
 
 local ok, err = pcall(run)
