@@ -171,12 +171,16 @@ local function run()
   vim.lsp.set_log_level(os.getenv('CLOUDWERK_LSP_LOG') or 'warn')
 
   local attached = {}
+  local exits = {}
   require('cloudwerk').setup({
     cmd = { bin, 'serve' },
     -- Raised from warning: proves the option reaches the server.
     severity = { KV_STORAGE = 'error' },
     on_attach = function(client, bufnr)
       attached[bufnr] = client.name
+    end,
+    on_exit = function(code, signal, client_id)
+      exits[client_id] = { code = code, signal = signal }
     end,
   })
 
@@ -376,6 +380,12 @@ local function run()
   wait_for('the server to stop', function()
     return vim.lsp.client_is_stopped(client.id) and cloudwerk.client_for(app) == nil
   end)
+  -- After shutdown + exit the server exits 0; the -race build exits 66 when
+  -- it saw a data race while serving this session.
+  local exit = exits[client.id]
+  if not exit or exit.code ~= 0 then
+    fail('server exited with %s after shutdown/exit, want code 0 (66 = data race)', vim.inspect(exit))
+  end
   vim.cmd('edit ' .. vim.fn.fnameescape(app .. '/app/objects/counter.ts'))
   local counter = vim.api.nvim_get_current_buf()
   wait_for('a new client for counter.ts', function()
