@@ -85,11 +85,8 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
-		changes, err := codegen.Plan(a.materialized(), opts)
+		changes, err := s.planAndApply(a, opts)
 		if err != nil {
-			return "", err
-		}
-		if err := codegen.Apply(a.app.Root, changes); err != nil {
 			return "", err
 		}
 		written += len(changes)
@@ -99,6 +96,27 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		s.addApp(a.app.Root)
 	}
 	return fmt.Sprintf("cloudwerk: generate updated %s", plural(written, "file")), nil
+}
+
+// planAndApply plans one app's generated files and writes them. When a file
+// changed on disk after the snapshot was taken (an edit the watcher has not
+// delivered yet), it reloads the app from disk and plans once more, as the CLI does.
+func (s *Server) planAndApply(a *appState, opts codegen.Options) ([]codegen.FileChange, error) {
+	root := a.app.Root
+	for attempt := 0; ; attempt++ {
+		changes, err := codegen.Plan(a.materialized(), opts)
+		if err != nil {
+			return nil, err
+		}
+		err = codegen.Apply(root, changes)
+		if err == nil || !errors.Is(err, codegen.ErrConflict) || attempt > 0 {
+			return changes, err
+		}
+		s.addApp(root)
+		if a = s.snap.Load().appAt(root); a == nil {
+			return nil, fmt.Errorf("%s is no longer a Cloudwerk app", root)
+		}
+	}
 }
 
 // renameFiles renames pairs of files (from, to) inside the workspace, refusing
