@@ -160,4 +160,8 @@ expect "chat?text=again" '{"messages":["hello","again"]}'
 expect "profile" '{"name":"ada","visits":1}'
 stop_dev
 
+step "wrangler deploy --dry-run accepts every golden wrangler edit (codegen/testdata/wrangler)"
+(cd "$repo" && CLOUDWERK_E2E_WRANGLER="$bin/wrangler" go test -count=1 -run '^TestWranglerAcceptsGolden$' ./codegen) ||
+	fail "real wrangler refused a golden wrangler edit"
+
 echo "e2e/wrangler: all checks passed"
