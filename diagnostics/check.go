@@ -70,7 +70,11 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Diagnostics = append(res.Diagnostics, Analyze(app, opts)...)
+		for _, d := range Analyze(app, opts) {
+			if !d.Mirror {
+				res.Diagnostics = append(res.Diagnostics, d)
+			}
+		}
 		sum := AppSummary{Root: app.Root, Files: filesOf(app)}
 		if app.Manifest != nil {
 			sum.Objects = len(app.Manifest.Entries)

@@ -116,4 +116,9 @@ type Diagnostic struct {
 	Message  string
 	Related  []Related
 	Fixes    []Fix
+
+	// Mirror marks the copy of a cross-file finding placed on the second file
+	// involved (e.g. the wrangler file). The editor shows it there; check reports
+	// the finding once, at the original, whose Related already names this place.
+	Mirror bool
 }

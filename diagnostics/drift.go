@@ -156,8 +156,9 @@ func (d *drift) objects() []Diagnostic {
 			if w.HasMigrations {
 				rel = append(rel, Related{Path: w.Path, Range: w.MigrationsAt, Message: "the migration ledger"})
 			}
-			out = append(out, Diagnostic{Code: MigrationMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel,
-				Message: fmt.Sprintf("%s in %s: wrangler deploy fails until the class is created (run `cloudwerk-lsp generate`)", how, base), Fixes: d.wranglerFix()})
+			diag := Diagnostic{Code: MigrationMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel,
+				Message: fmt.Sprintf("%s in %s: wrangler deploy fails until the class is created (run `cloudwerk-lsp generate`)", how, base), Fixes: d.wranglerFix()}
+			out = append(out, diag, mirrorOnWrangler(diag, w, e))
 			if !sqlite {
 				out = append(out, d.kvStorage(e))
 			}
@@ -168,11 +169,26 @@ func (d *drift) objects() []Diagnostic {
 			out = append(out,
 				Diagnostic{Code: StorageChanged, Severity: Error, Path: e.Path, Range: sqliteAnchor(e), Message: msg,
 					Related: []Related{{Path: w.Path, Range: createdAt, Message: "created here"}}},
-				Diagnostic{Code: StorageChanged, Severity: Error, Path: w.Path, Range: createdAt, Message: msg,
+				Diagnostic{Code: StorageChanged, Severity: Error, Path: w.Path, Range: createdAt, Message: msg, Mirror: true,
 					Related: []Related{{Path: e.Path, Range: sqliteAnchor(e), Message: "declared here"}}})
 		}
 	}
 	return out
+}
+
+// mirrorOnWrangler copies a finding about something the wrangler file lacks onto
+// the wrangler file itself (at the array that lacks it, or the top of the file),
+// so the editor shows it on both files involved.
+func mirrorOnWrangler(diag Diagnostic, w *analysis.WranglerConfig, e *analysis.Entry) Diagnostic {
+	m := diag
+	m.Path = w.Path
+	m.Range = analysis.Range{}
+	if len(diag.Related) > 0 {
+		m.Range = diag.Related[0].Range
+	}
+	m.Related = []Related{{Path: e.Path, Range: objectAnchor(e), Message: "object " + e.ObjectName}}
+	m.Mirror = true
+	return m
 }
 
 // created reports whether the ledger (or the exports table) creates class, with its storage and place.
@@ -238,7 +254,7 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []analysis.DOBinding
 		return []Diagnostic{
 			{Code: BindingMismatch, Severity: Error, Path: e.Path, Range: objectAnchor(e), Message: msg,
 				Related: []Related{{Path: w.Path, Range: b.At, Message: "binding " + b.Name}}, Fixes: d.wranglerFix()},
-			{Code: BindingMismatch, Severity: Error, Path: w.Path, Range: b.ClassAt, Message: msg,
+			{Code: BindingMismatch, Severity: Error, Path: w.Path, Range: b.ClassAt, Message: msg, Mirror: true,
 				Related: []Related{{Path: e.Path, Range: objectAnchor(e), Message: "object " + e.ObjectName}}, Fixes: d.wranglerFix()},
 		}
 	}
@@ -256,8 +272,9 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []analysis.DOBinding
 		if len(bindings) > 0 {
 			rel = []Related{{Path: w.Path, Range: bindings[0].At, Message: "durable_objects.bindings"}}
 		}
-		return []Diagnostic{{Code: BindingMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel, Fixes: d.wranglerFix(),
-			Message: fmt.Sprintf("no durable_objects binding %s -> %s in %s: env.%s is undefined at run time", e.BindingName, e.ClassName, where, e.BindingName)}}
+		diag := Diagnostic{Code: BindingMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel, Fixes: d.wranglerFix(),
+			Message: fmt.Sprintf("no durable_objects binding %s -> %s in %s: env.%s is undefined at run time", e.BindingName, e.ClassName, where, e.BindingName)}
+		return []Diagnostic{diag, mirrorOnWrangler(diag, w, e)}
 	}
 	return nil
 }

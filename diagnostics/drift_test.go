@@ -91,7 +91,7 @@ func TestDriftFindings(t *testing.T) {
 			"wrangler.jsonc": `{"name": "x", "durable_objects": {"bindings": [{"name": "COUNTER", "class_name": "Counter"}]}, "migrations": [{"tag": "v1", "new_sqlite_classes": ["Counter"]}]}`},
 			[]string{"CONFIG_AMBIGUOUS wrangler.jsonc:1"}},
 		{"binding and migration missing", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "name = \"x\"\n"},
-			[]string{"BINDING_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING app/objects/counter.ts:3"}},
+			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1", "MIGRATION_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING wrangler.toml:1"}},
 		{"binding points at another class", map[string]string{counter: driftSQLiteObject, "wrangler.toml": strings.Replace(driftCleanWrangler, `class_name = "Counter"`, `class_name = "Countr"`, 1)},
 			[]string{"BINDING_MISMATCH app/objects/counter.ts:3", "BINDING_MISMATCH wrangler.toml:5", "BINDING_ORPHANED wrangler.toml:3"}},
 		{"class bound under another name", map[string]string{counter: driftSQLiteObject, "wrangler.toml": strings.Replace(driftCleanWrangler, `name = "COUNTER"`, `name = "CNT"`, 1)},
@@ -104,15 +104,15 @@ func TestDriftFindings(t *testing.T) {
 		{"storage changed", map[string]string{counter: driftKVObject, "wrangler.toml": driftCleanWrangler},
 			[]string{"STORAGE_CHANGED app/objects/counter.ts:3", "STORAGE_CHANGED wrangler.toml:9"}},
 		{"kv object not yet created", map[string]string{counter: driftKVObject, "wrangler.toml": "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n"},
-			[]string{"KV_STORAGE app/objects/counter.ts:3", "MIGRATION_MISSING app/objects/counter.ts:3"}},
+			[]string{"KV_STORAGE app/objects/counter.ts:3", "MIGRATION_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING wrangler.toml:1"}},
 		{"kv object already created KV is fine", map[string]string{counter: driftKVObject, "wrangler.toml": strings.Replace(driftCleanWrangler, "new_sqlite_classes", "new_classes", 1)}, nil},
 		{"ledger invalid", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[[migrations]]\ntag = \"v2\"\ndeleted_classes = [\"Nope\"]\n"},
 			[]string{"LEDGER_INVALID wrangler.toml:13"}},
 		{"env with durable_objects lacks the binding", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[env.staging.durable_objects]\nbindings = []\n"},
-			[]string{"BINDING_MISSING app/objects/counter.ts:3"}},
+			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1"}},
 		{"exports table", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[exports]\nCounter = { type = \"durable_object\", storage = \"sqlite\" }\n"}, nil},
 		{"exports table without the class", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[exports]\n"},
-			[]string{"MIGRATION_MISSING app/objects/counter.ts:3"}},
+			[]string{"MIGRATION_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING wrangler.toml:1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,5 +177,30 @@ func TestOrphanedClassOffersRenameFirst(t *testing.T) {
 	}
 	if !strings.Contains(orphan.Message, "destroys") {
 		t.Errorf("message = %q", orphan.Message)
+	}
+}
+
+// The editor gets the mirror on the wrangler file; check reports each drift
+// finding once, at the object, with the wrangler place as related information.
+func TestCheckReportsMirroredDriftOnce(t *testing.T) {
+	app := loadDriftApp(t, map[string]string{"app/objects/counter.ts": driftSQLiteObject, "wrangler.toml": "name = \"x\"\n"})
+	all := Analyze(app, Options{})
+	mirrors := 0
+	for _, d := range all {
+		if d.Mirror {
+			mirrors++
+		}
+	}
+	if mirrors != 2 {
+		t.Fatalf("Analyze mirrors = %d, want 2 (binding and migration on wrangler.toml)", mirrors)
+	}
+	res, err := RunCheck([]string{app.Root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := driftKeys(app, res.Diagnostics)
+	want := []string{"BINDING_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING app/objects/counter.ts:3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("check findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

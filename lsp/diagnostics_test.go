@@ -54,3 +54,27 @@ func TestSeveralAppsInOneFolderAndSeverityOverrides(t *testing.T) {
 		t.Fatalf("apps = %d, want 2 (node_modules is skipped)", n)
 	}
 }
+
+// Config drift lands on the wrangler file too (as a mirror of the object's
+// finding), and adding the binding clears both.
+func TestDriftLandsOnTheWranglerFileToo(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":    "export default {}\n",
+		"app/objects/counter.ts": objectSource(""),
+		"wrangler.toml":          "name = \"x\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\"]\n",
+	})
+	e.initialize(protocol.ClientCapabilities{})
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), -1, hasCode("BINDING_MISSING"))
+	got := e.client.waitDiags(t, e.uri("wrangler.toml"), -1, hasCode("BINDING_MISSING"))
+	if len(got[0].RelatedInformation) == 0 || got[0].RelatedInformation[0].Location.URI != e.uri("app/objects/counter.ts") {
+		t.Errorf("wrangler-side finding should point back at the object: %+v", got[0].RelatedInformation)
+	}
+
+	writeFiles(t, e.root, map[string]string{"wrangler.toml": "name = \"x\"\n\n[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\"]\n"})
+	if err := e.server.DidChangeWatchedFiles(e.ctx, &protocol.DidChangeWatchedFilesParams{Changes: []protocol.FileEvent{
+		{URI: e.uri("wrangler.toml"), Type: protocol.FileChangeTypeChanged}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.client.waitDiags(t, e.uri("wrangler.toml"), -1, lacksCode("BINDING_MISSING"))
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), -1, lacksCode("BINDING_MISSING"))
+}
