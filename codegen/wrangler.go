@@ -177,6 +177,20 @@ type bindingEdit struct {
 	names  map[int]string // array index -> binding name, for the report
 }
 
+// classNameSplices rewrites, in place, the class_name of each binding of the
+// array at bp that this edit updates (the same in TOML and JSONC).
+func (be bindingEdit) classNameSplices(doc *analysis.WranglerDoc, bp []string) ([]splice, error) {
+	var out []splice
+	for idx, class := range be.update {
+		l, ok := doc.Loc(join(bp, analysis.PathIndex(idx), "class_name")...)
+		if !ok {
+			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
+		}
+		out = append(out, splice{start: l.Value.Start, end: l.Value.End, text: quoteString(class)})
+	}
+	return out, nil
+}
+
 // planBindings upserts one binding per object into existing: user bindings (with
 // script_name) are never touched; a local binding is dropped only when its class
 // was deleted or renamed away.

@@ -119,14 +119,10 @@ func (e *jsonEditor) bindingsArrayText(objs []ManagedObject, indent string) stri
 }
 
 func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
-	var out []splice
 	bp := join(be.prefix, "durable_objects", "bindings")
-	for idx, class := range be.update {
-		l, ok := e.doc.Loc(join(bp, analysis.PathIndex(idx), "class_name")...)
-		if !ok {
-			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
-		}
-		out = append(out, splice{start: l.Value.Start, end: l.Value.End, text: quoteString(class)})
+	out, err := be.classNameSplices(e.doc, bp)
+	if err != nil {
+		return nil, err
 	}
 	if a, ok := e.array(bp); ok {
 		a.remove = be.remove
