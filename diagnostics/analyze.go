@@ -12,6 +12,9 @@ import (
 type Options struct {
 	// Severity overrides the severity per code; a zero Severity turns the code off.
 	Severity map[Code]Severity
+
+	// Progress, when set, is told before each app of a check is loaded (i of n).
+	Progress func(i, n int, root string)
 }
 
 // Analyze runs every rule over app: per-object rules, duplicates, routes,

@@ -65,7 +65,10 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNoApps, strings.Join(dirs, ", "))
 	}
 	res := &Result{Base: base, Diagnostics: []Diagnostic{}}
-	for _, root := range roots {
+	for i, root := range roots {
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(roots), root)
+		}
 		app, err := analysis.LoadApp(root)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -105,4 +106,28 @@ func fileIndex(ar *txtar.Archive, name string) int {
 		}
 	}
 	return -1
+}
+
+// RunCheck tells Progress about each app of a monorepo, in order, before loading it.
+func TestRunCheckReportsProgressPerApp(t *testing.T) {
+	root := t.TempDir()
+	for _, app := range []string{"a", "b"} {
+		p := filepath.Join(root, app, "app", "objects", "counter.ts")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("export default defineDurableObject({ methods: { a() {} } })\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	_, err := RunCheck([]string{root}, Options{Progress: func(i, n int, r string) {
+		seen = append(seen, fmt.Sprintf("%d/%d %s", i, n, filepath.Base(r)))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(seen, ","); got != "1/2 a,2/2 b" {
+		t.Errorf("progress = %q, want 1/2 a,2/2 b", got)
+	}
 }

@@ -55,7 +55,16 @@ func runCheck(args []string) int {
 		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
 		return exitUsage
 	}
-	res, err := diagnostics.RunCheck(fs.Args(), diagnostics.Options{Severity: sev})
+	opts := diagnostics.Options{Severity: sev}
+	if isTerminal(os.Stderr) {
+		opts.Progress = func(i, n int, root string) {
+			fmt.Fprintf(os.Stderr, "\r\033[Kchecking %d/%d %s", i, n, root)
+		}
+	}
+	res, err := diagnostics.RunCheck(fs.Args(), opts)
+	if opts.Progress != nil {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
 		return exitUsage
@@ -81,4 +90,11 @@ func runCheck(args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// isTerminal reports whether f is a character device (progress goes to
+// stderr only when a person is watching it).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
