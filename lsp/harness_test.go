@@ -170,6 +170,17 @@ func lacksCode(code string) func([]protocol.Diagnostic) bool {
 	return func(ds []protocol.Diagnostic) bool { return !has(ds) }
 }
 
+// newOrderedClient is protocol.NewClient without its async handler: the test
+// client records what the server sends in the order it was sent (the library's
+// client dispatches notifications concurrently, which can reorder publishes).
+// The client's handlers never block, so handling them on the read loop is safe.
+func newOrderedClient(ctx context.Context, tc *testClient, stream jsonrpc2.Stream) (context.Context, jsonrpc2.Conn, protocol.Server) {
+	ctx = protocol.WithClient(ctx, tc)
+	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
+	conn.Go(ctx, protocol.ClientHandler(tc, jsonrpc2.MethodNotFoundHandler))
+	return ctx, conn, protocol.ServerDispatcher(conn)
+}
+
 // env is one server and client pair.
 type env struct {
 	t      testing.TB
@@ -194,7 +205,7 @@ func newEnv(t testing.TB, files map[string]string) *env {
 	sp, cp := net.Pipe()
 	conn := Serve(ctx, jsonrpc2.NewStream(sp), Options{NoFileWatcher: true, Logger: testLogger()})
 	tc := newTestClient()
-	cctx, cconn, server := protocol.NewClient(ctx, tc, jsonrpc2.NewStream(cp))
+	cctx, cconn, server := newOrderedClient(ctx, tc, jsonrpc2.NewStream(cp))
 	e := &env{t: t, root: root, client: tc, server: server, conn: conn, cconn: cconn, ctx: cctx}
 	// Waits on server state (the scan, the watcher) wake up on every snapshot change.
 	conn.s.onChange = func() { tc.record(func() {}) }

@@ -68,7 +68,7 @@ func TestStdioBinary(t *testing.T) {
 
 	ctx := context.Background()
 	tc := newTestClient()
-	cctx, cconn, server := protocol.NewClient(ctx, tc, jsonrpc2.NewStream(pipeRW{stdout, stdin}))
+	cctx, cconn, server := newOrderedClient(ctx, tc, jsonrpc2.NewStream(pipeRW{stdout, stdin}))
 	defer cconn.Close()
 	params := &protocol.InitializeParams{}
 	params.WorkspaceFolders = protocol.NewNullable([]protocol.WorkspaceFolder{{URI: uri.File(root), Name: "demo"}})
