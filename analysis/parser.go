@@ -45,6 +45,8 @@ type grammar struct {
 	lang  *sitter.Language
 	pool  sync.Pool // *sitter.Parser, one per goroutine at a time
 	kinds []string  // node kind names by kind id: Node.Kind allocates a Go string per call
+	// contextKinds classifies kind ids for the context-use walk (extract_context.go).
+	contextKinds []byte
 
 	fArguments, fFunction, fTypeArguments, fName, fValue, fKey, fParameters,
 	fParameter, fReturnType, fPattern, fType, fBody, fObject, fProperty,
@@ -58,6 +60,7 @@ func newGrammar(ptr func() *sitter.Language) *grammar {
 	for id := range g.kinds {
 		g.kinds[id] = l.NodeKindForId(uint16(id))
 	}
+	g.contextKinds = contextKindTable(g.kinds)
 	id := func(name string) uint16 { return l.FieldIdForName(name) }
 	g.fArguments, g.fFunction, g.fTypeArguments = id("arguments"), id("function"), id("type_arguments")
 	g.fName, g.fValue, g.fKey = id("name"), id("value"), id("key")
@@ -145,11 +148,14 @@ func (g *grammar) parse(src []byte, old *sitter.Tree) *sitter.Tree {
 		}
 		return src[offset:min(offset+readChunk, len(src))]
 	}
-	deadline := time.Now().Add(budgetFor(len(src)))
-	opts := &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool {
-		return time.Now().After(deadline)
-	}}
-	tree := p.ParseWithOptions(read, old, opts)
+	// The budget is tree-sitter's own clock check (every 100 parse operations,
+	// in C). A progress callback would do the same check from Go: a C-to-Go
+	// call every 100 operations, each through go-tree-sitter's global pointer
+	// registry lock (contended between workers), and a registry entry leaked
+	// per parse. The timeout API is deprecated upstream but present in the
+	// pinned v0.25; it is set on every parse since the parser is pooled.
+	p.SetTimeoutMicros(uint64(budgetFor(len(src)).Microseconds())) //nolint:staticcheck // see above
+	tree := p.ParseWithOptions(read, old, nil)
 	if tree == nil {
 		// A cancelled parse leaves state behind for resumption; drop it so the
 		// pooled parser starts clean next time.
