@@ -58,12 +58,19 @@ func renderClass(root, typesImport string, o object) []byte {
 	b.WriteString("    this.#runtime = new ObjectRuntime(ctx, env, definition);\n")
 	b.WriteString("  }\n")
 
-	for _, m := range buildMethods(e.Def, scope) {
-		writeAll(&b, "\n  async ", m.Name, "(", m.paramList(), "): ", m.Result, " {\n")
+	methods, holes := o.methodsIn(scope)
+	for _, m := range methods {
+		writeAll(&b, "\n  async ", m.Name, "(")
+		writeFilled(&b, m.Params, holes, scope.importPath)
+		b.WriteString("): ")
+		writeFilled(&b, m.Result, holes, scope.importPath)
+		b.WriteString(" {\n")
 		if m.Awaited == "unknown" {
-			writeAll(&b, "    return this.#runtime.method('", m.Name, "', [", m.argList(), "]);\n")
+			writeAll(&b, "    return this.#runtime.method('", m.Name, "', [", m.Args, "]);\n")
 		} else {
-			writeAll(&b, "    return (await this.#runtime.method('", m.Name, "', [", m.argList(), "])) as Awaited<", m.Awaited, ">;\n")
+			writeAll(&b, "    return (await this.#runtime.method('", m.Name, "', [", m.Args, "])) as Awaited<")
+			writeFilled(&b, m.Awaited, holes, scope.importPath)
+			b.WriteString(">;\n")
 		}
 		b.WriteString("  }\n")
 	}

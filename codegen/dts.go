@@ -105,14 +105,18 @@ func renderStubs(typesDir string, objs []object) []string {
 func renderStub(b *strings.Builder, typesDir string, o object) {
 	scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
 	b.WriteString("/** RPC methods of durable object `" + o.Entry.ObjectName + "` (" + o.RelPath + "). */\n")
-	methods := buildMethods(o.Entry.Def, scope)
+	methods, holes := o.methodsIn(scope)
 	if len(methods) == 0 {
 		b.WriteString("export interface " + o.stubName() + " {}\n\n")
 		return
 	}
 	b.WriteString("export interface " + o.stubName() + " {\n")
 	for _, m := range methods {
-		writeAll(b, "  ", m.Name, "(", m.paramList(), "): ", m.Result, ";\n")
+		writeAll(b, "  ", m.Name, "(")
+		writeFilled(b, m.Params, holes, scope.importPath)
+		b.WriteString("): ")
+		writeFilled(b, m.Result, holes, scope.importPath)
+		b.WriteString(";\n")
 	}
 	b.WriteString("}\n\n")
 }

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -89,6 +88,7 @@ var wranglerPlanner WranglerPlanner
 type object struct {
 	Entry   *analysis.Entry
 	RelPath string // the object file relative to the app root, slash-separated
+	sigs    *objectSigs
 }
 
 func (o object) stubName() string { return o.Entry.ClassName + "Stub" }
@@ -117,7 +117,7 @@ func objects(app *analysis.App) []object {
 		return nil
 	}
 	m := app.Manifest
-	var out []object
+	out := make([]object, 0, len(m.Entries))
 	for _, e := range m.Entries {
 		if e.Def == nil || e.Def.Export != analysis.ExportDefine || !analysis.ValidObjectName(e.ObjectName) {
 			continue
@@ -129,7 +129,7 @@ func objects(app *analysis.App) []object {
 		if err != nil {
 			rel = e.Path
 		}
-		out = append(out, object{Entry: e, RelPath: filepath.ToSlash(rel)})
+		out = append(out, object{Entry: e, RelPath: filepath.ToSlash(rel), sigs: &objectSigs{}})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Entry.ClassName < out[j].Entry.ClassName })
 	return out
@@ -304,31 +304,6 @@ func leftoverClasses(root string, wanted map[string]bool) ([]FileChange, error) 
 		}
 	}
 	return out, nil
-}
-
-// sameContent reports whether the file at path holds exactly want. It reads at
-// most len(want)+1 bytes into *buf (one read: a regular file returns all it has up
-// to the size asked), so an unchanged file costs open, read and close.
-func sameContent(path string, want []byte, buf *[]byte) (bool, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read %s: %w", path, err)
-	}
-	defer f.Close()
-	if cap(*buf) < len(want)+1 {
-		*buf = make([]byte, len(want)+1)
-	}
-	b := (*buf)[:len(want)+1]
-	n, err := io.ReadFull(f, b)
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-	case err != nil:
-		return false, fmt.Errorf("read %s: %w", path, err)
-	}
-	return n == len(want) && bytes.Equal(b[:n], want), nil
 }
 
 func readExisting(path string) ([]byte, bool, error) {

@@ -6,6 +6,7 @@ package codegen
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
@@ -246,4 +247,91 @@ var reservedWords = map[string]bool{
 	"throw": true, "true": true, "try": true, "typeof": true, "var": true, "void": true, "while": true, "with": true,
 	"yield": true, "let": true, "static": true, "implements": true, "interface": true, "package": true,
 	"private": true, "protected": true, "public": true, "await": true,
+}
+
+// printedMethod is an rpcMethod as the stub and the class print it.
+type printedMethod struct {
+	Name, Params, Args, Result, Awaited string
+}
+
+// importHole stands for the module specifier of the object file in shared
+// signatures: the stub and the class import it from different folders.
+const importHole = "\x00"
+
+// objectSigs are an object's RPC signatures, built once for the types file and
+// the class file. Types the object file exports are printed as
+// import('<importHole>').T and the hole is filled in as each file is written.
+// When the source text itself holds a NUL byte the hole would be ambiguous, and
+// each file builds its signatures with its own scope instead (direct).
+type objectSigs struct {
+	once    sync.Once
+	methods []printedMethod
+	direct  bool
+}
+
+func printMethods(methods []rpcMethod) []printedMethod {
+	out := make([]printedMethod, len(methods))
+	for i, m := range methods {
+		out[i] = printedMethod{Name: m.Name, Params: m.paramList(), Args: m.argList(), Result: m.Result, Awaited: m.Awaited}
+	}
+	return out
+}
+
+// methodsIn returns o's printed methods for a file whose scope is scope, and
+// whether their text holds importHole (to be written with writeFilled).
+func (o object) methodsIn(scope typeScope) ([]printedMethod, bool) {
+	s := o.sigs
+	if s == nil {
+		return printMethods(buildMethods(o.Entry.Def, scope)), false
+	}
+	s.once.Do(func() {
+		def := o.Entry.Def
+		if def == nil {
+			return
+		}
+		if definitionHasNUL(def) {
+			s.direct = true
+			return
+		}
+		shared := typeScope{importPath: importHole, exported: scope.exported}
+		s.methods = printMethods(buildMethods(def, shared))
+	})
+	if s.direct {
+		return printMethods(buildMethods(o.Entry.Def, scope)), false
+	}
+	return s.methods, true
+}
+
+// definitionHasNUL reports whether any text buildMethods may print holds a NUL byte.
+func definitionHasNUL(def *analysis.Definition) bool {
+	for i := range def.Methods {
+		m := &def.Methods[i]
+		if strings.Contains(m.Name, importHole) || strings.Contains(m.ReturnType, importHole) {
+			return true
+		}
+		for _, p := range m.Params {
+			if strings.Contains(p.Name, importHole) || strings.Contains(p.Type, importHole) || strings.Contains(p.Default, importHole) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeFilled writes s with every importHole replaced by importPath when holes is set.
+func writeFilled(b *strings.Builder, s string, holes bool, importPath string) {
+	if !holes {
+		b.WriteString(s)
+		return
+	}
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteString(importPath)
+		s = s[i+1:]
+	}
 }
