@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -128,7 +129,7 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 	if haveOld && old.Route == route && cache.trustStat(old, info) {
 		return old, nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := readFile(path, info.Size())
 	if err != nil {
 		return cacheRecord{}, err
 	}
@@ -143,6 +144,43 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 		rec.Def = ExtractDefinition(path, src)
 	}
 	return rec, nil
+}
+
+// readFile is os.ReadFile with plain system calls (open, read, close). The
+// *os.File path also registers the descriptor with the poller and toggles its
+// flags, about twice the calls per file, and a system call is not cheap on a
+// virtual machine: it showed as system time comparable to the user time of
+// loading 10,000 small files. size is the expected size (from a stat); the
+// file is read to EOF whatever it is. Errors match os.ReadFile's.
+func readFile(path string, size int64) ([]byte, error) {
+	// O_NONBLOCK: a FIFO swapped in after the stat must not block the open
+	// (a read of it that would block is then an error, not a wait).
+	const mode = syscall.O_RDONLY | syscall.O_CLOEXEC | syscall.O_NONBLOCK
+	fd, err := syscall.Open(path, mode, 0)
+	for err == syscall.EINTR {
+		fd, err = syscall.Open(path, mode, 0)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 0, max(size, 0)+1) // +1: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if n <= 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
 }
 
 // FindApps returns the Cloudwerk apps at or below dirs, sorted and without
