@@ -4,6 +4,7 @@
 package codegen
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 
@@ -37,21 +38,21 @@ func renderClass(root, typesImport string, o object) []byte {
 	e := o.Entry
 	scope := newTypeScope(dir, e.Def, e.Path)
 
-	var b strings.Builder
+	var b bytes.Buffer // returned as is: no copy of the finished file
 	b.Grow(2048)
 	b.WriteString(generatedBanner)
-	b.WriteString("// Source: " + o.RelPath + "\n")
+	writeAll(&b, "// Source: ", o.RelPath, "\n")
 	b.WriteString("import { DurableObject } from 'cloudflare:workers';\n")
-	b.WriteString("import definition from '" + scope.importPath + "';\n")
-	b.WriteString("import type { Env } from '" + typesImport + "';\n")
-	b.WriteString("import { ObjectRuntime } from './" + strings.TrimSuffix(RuntimeFile, ".ts") + "';\n\n")
+	writeAll(&b, "import definition from '", scope.importPath, "';\n")
+	writeAll(&b, "import type { Env } from '", typesImport, "';\n")
+	writeAll(&b, "import { ObjectRuntime } from './", strings.TrimSuffix(RuntimeFile, ".ts"), "';\n\n")
 
 	storage := "key-value storage"
 	if o.sqlite() {
 		storage = "SQLite storage"
 	}
-	b.WriteString("/** Durable object `" + e.ObjectName + "` (binding " + e.BindingName + ", " + storage + "). */\n")
-	b.WriteString("export class " + e.ClassName + " extends DurableObject<Env> {\n")
+	writeAll(&b, "/** Durable object `", e.ObjectName, "` (binding ", e.BindingName, ", ", storage, "). */\n")
+	writeAll(&b, "export class ", e.ClassName, " extends DurableObject<Env> {\n")
 	b.WriteString("  readonly #runtime: ObjectRuntime;\n\n")
 	b.WriteString("  constructor(ctx: DurableObjectState, env: Env) {\n")
 	b.WriteString("    super(ctx, env);\n")
@@ -78,20 +79,25 @@ func renderClass(root, typesImport string, o object) []byte {
 		if !hasHandler(e.Def, h.Field) {
 			continue
 		}
-		b.WriteString("\n  async " + h.Signature + " {\n")
+		writeAll(&b, "\n  async ", h.Signature, " {\n")
 		if h.Field == "fetch" {
-			b.WriteString("    return (await this.#runtime.handler('fetch', " + h.Args + ")) as Response;\n")
+			writeAll(&b, "    return (await this.#runtime.handler('fetch', ", h.Args, ")) as Response;\n")
 		} else {
-			b.WriteString("    await this.#runtime.handler('" + h.Field + "', " + h.Args + ");\n")
+			writeAll(&b, "    await this.#runtime.handler('", h.Field, "', ", h.Args, ");\n")
 		}
 		b.WriteString("  }\n")
 	}
 	b.WriteString("}\n")
-	return []byte(b.String())
+	return b.Bytes()
+}
+
+// textBuffer is what the renderers write to (strings.Builder, bytes.Buffer).
+type textBuffer interface {
+	WriteString(s string) (int, error)
 }
 
 // writeAll appends parts without building an intermediate string.
-func writeAll(b *strings.Builder, parts ...string) {
+func writeAll(b textBuffer, parts ...string) {
 	for _, p := range parts {
 		b.WriteString(p)
 	}

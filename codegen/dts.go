@@ -4,6 +4,7 @@
 package codegen
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
@@ -28,8 +29,10 @@ func renderTypes(root string, objs []object) []byte {
 	classesRel := relImport(typesDir, filepath.Join(root, ClassesDir, "x"))
 	classesRel = strings.TrimSuffix(classesRel, "/x")
 
-	var b strings.Builder
-	b.Grow(1024 + 400*len(objs))
+	// The header (banner and content hash) is filled in once the body is written.
+	var b bytes.Buffer
+	b.Grow(hashHeaderLen + 1024 + 400*len(objs))
+	b.Write(make([]byte, hashHeaderLen))
 	b.WriteString("// Typed stubs of this app's durable objects. Route files get them through\n")
 	b.WriteString("// getDurableObject('Name') and through Env bindings (env.BINDING.get(id).method()).\n")
 	b.WriteString("// Types exported from an object file are referenced with import(); other types are unknown.\n\n")
@@ -61,8 +64,8 @@ export type CloudwerkStub<S> = S & {
 		b.WriteString("export interface Env {\n")
 	}
 	for _, o := range objs {
-		b.WriteString("  " + o.Entry.BindingName + ": DurableObjectNamespace<import('" + classesRel + "/" +
-			o.Entry.ClassName + "')." + o.Entry.ClassName + ">;\n")
+		writeAll(&b, "  ", o.Entry.BindingName, ": DurableObjectNamespace<import('", classesRel, "/",
+			o.Entry.ClassName, "').", o.Entry.ClassName, ">;\n")
 	}
 	if len(objs) > 0 {
 		b.WriteString("}\n")
@@ -73,12 +76,13 @@ export type CloudwerkStub<S> = S & {
 		// `const` there and cannot be redeclared (TS2451).
 		b.WriteString("\ndeclare module '@cloudwerk/core/bindings' {\n")
 		for _, o := range objs {
-			b.WriteString("  export function getDurableObject(name: " + nameUnion(o) + "): CloudwerkNamespace<" +
-				o.stubName() + ">;\n")
+			b.WriteString("  export function getDurableObject(name: ")
+			writeNameUnion(&b, o)
+			writeAll(&b, "): CloudwerkNamespace<", o.Entry.ClassName, "Stub>;\n")
 		}
 		b.WriteString("}\n")
 	}
-	return withHash(b.String())
+	return fillHashHeader(b.Bytes())
 }
 
 // renderStubs renders the stub interface of every object, in order. Large apps
@@ -104,13 +108,13 @@ func renderStubs(typesDir string, objs []object) []string {
 
 func renderStub(b *strings.Builder, typesDir string, o object) {
 	scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
-	b.WriteString("/** RPC methods of durable object `" + o.Entry.ObjectName + "` (" + o.RelPath + "). */\n")
+	writeAll(b, "/** RPC methods of durable object `", o.Entry.ObjectName, "` (", o.RelPath, "). */\n")
 	methods, holes := o.methodsIn(scope)
 	if len(methods) == 0 {
-		b.WriteString("export interface " + o.stubName() + " {}\n\n")
+		writeAll(b, "export interface ", o.Entry.ClassName, "Stub {}\n\n")
 		return
 	}
-	b.WriteString("export interface " + o.stubName() + " {\n")
+	writeAll(b, "export interface ", o.Entry.ClassName, "Stub {\n")
 	for _, m := range methods {
 		writeAll(b, "  ", m.Name, "(")
 		writeFilled(b, m.Params, holes, scope.importPath)
@@ -121,17 +125,31 @@ func renderStub(b *strings.Builder, typesDir string, o object) {
 	b.WriteString("}\n\n")
 }
 
-// nameUnion is the string-literal union getDurableObject accepts for o: the runtime
+// writeNameUnion writes the string-literal union getDurableObject accepts for o: the runtime
 // maps its argument through objectNameToBindingName, so class and object name both work.
-func nameUnion(o object) string {
+func writeNameUnion(b textBuffer, o object) {
 	if o.Entry.ClassName == o.Entry.ObjectName {
-		return "'" + o.Entry.ClassName + "'"
+		writeAll(b, "'", o.Entry.ClassName, "'")
+		return
 	}
-	return "'" + o.Entry.ClassName + "' | '" + o.Entry.ObjectName + "'"
+	writeAll(b, "'", o.Entry.ClassName, "' | '", o.Entry.ObjectName, "'")
 }
 
-// withHash prepends the banner and a hash of body, so a reader can tell a hand edit.
-func withHash(body string) []byte {
-	sum := sha256.Sum256([]byte(body))
-	return []byte(generatedBanner + hashPrefix + hex.EncodeToString(sum[:]) + "\n\n" + body)
+// hashHeaderLen is the length of the banner and content-hash lines that open the types file.
+const hashHeaderLen = len(generatedBanner) + len(hashPrefix) + 2*sha256.Size + 2
+
+// fillHashHeader writes the banner and the hash of the body buf[hashHeaderLen:]
+// into the hashHeaderLen bytes reserved at the start of buf (so a reader can tell
+// a hand edit), and returns buf.
+func fillHashHeader(buf []byte) []byte {
+	sum := sha256.Sum256(buf[hashHeaderLen:])
+	h := buf[:0]
+	h = append(h, generatedBanner...)
+	h = append(h, hashPrefix...)
+	h = hex.AppendEncode(h, sum[:])
+	h = append(h, "\n\n"...)
+	if len(h) != hashHeaderLen {
+		panic("codegen: hash header length")
+	}
+	return buf
 }

@@ -91,8 +91,6 @@ type object struct {
 	sigs    *objectSigs
 }
 
-func (o object) stubName() string { return o.Entry.ClassName + "Stub" }
-
 func (o object) sqlite() bool {
 	if o.Entry.Def == nil {
 		return false

@@ -65,17 +65,43 @@ func (m rpcMethod) argList() string {
 // another generated file: exported types are qualified with import('<rel>').
 type typeScope struct {
 	importPath string          // module specifier of the object file, relative to the generated file
-	exported   map[string]bool // types the object file exports
+	exported   map[string]bool // types the object file exports, when there are many
+	types      []string        // types the object file exports, when there are few (exported is nil)
 }
 
+// manyExports is the number of exported types from which a scope looks them up in a map.
+const manyExports = 16
+
 func newTypeScope(fromDir string, def *analysis.Definition, objectPath string) typeScope {
-	ts := typeScope{importPath: relImport(fromDir, objectPath), exported: map[string]bool{}}
+	ts := typeScope{importPath: relImport(fromDir, objectPath)}
 	if def != nil {
-		for _, t := range def.ExportedTypes {
-			ts.exported[t] = true
-		}
+		ts.setExported(def.ExportedTypes)
 	}
 	return ts
+}
+
+func (s *typeScope) setExported(types []string) {
+	if len(types) < manyExports {
+		s.types = types
+		return
+	}
+	s.exported = make(map[string]bool, len(types))
+	for _, t := range types {
+		s.exported[t] = true
+	}
+}
+
+// isExported reports whether the object file exports the type name.
+func (s typeScope) isExported(name string) bool {
+	if s.exported != nil {
+		return s.exported[name]
+	}
+	for _, t := range s.types {
+		if t == name {
+			return true
+		}
+	}
+	return false
 }
 
 // relImport is the extension-less module specifier of target as seen from a file in dir,
@@ -293,7 +319,7 @@ func (o object) methodsIn(scope typeScope) ([]printedMethod, bool) {
 			s.direct = true
 			return
 		}
-		shared := typeScope{importPath: importHole, exported: scope.exported}
+		shared := typeScope{importPath: importHole, exported: scope.exported, types: scope.types}
 		s.methods = printMethods(buildMethods(def, shared))
 	})
 	if s.direct {
@@ -319,7 +345,7 @@ func definitionHasNUL(def *analysis.Definition) bool {
 }
 
 // writeFilled writes s with every importHole replaced by importPath when holes is set.
-func writeFilled(b *strings.Builder, s string, holes bool, importPath string) {
+func writeFilled(b textBuffer, s string, holes bool, importPath string) {
 	if !holes {
 		b.WriteString(s)
 		return

@@ -13,7 +13,7 @@ func (s typeScope) resolve(text string) string {
 	switch {
 	case primitiveTypes[text] || builtinTypes[text]:
 		return text
-	case s.exported[text]:
+	case s.isExported(text):
 		return "import('" + s.importPath + "')." + text
 	}
 	out, ok := s.rewrite(text)
@@ -63,7 +63,7 @@ func (s typeScope) rewrite(text string) (string, bool) {
 			return "", false
 		case typeKeywords[t.text] || builtinTypes[t.text]:
 			b.WriteString(t.text)
-		case s.exported[t.text]:
+		case s.isExported(t.text):
 			b.WriteString("import('" + s.importPath + "')." + t.text)
 		default:
 			return "", false
