@@ -34,9 +34,8 @@ func classesTypesImport(root string) string {
 
 // renderClass renders <Class>.ts for o; typesImport is classesTypesImport(root).
 func renderClass(root, typesImport string, o object) []byte {
-	dir := filepath.Join(root, ClassesDir)
 	e := o.Entry
-	scope := newTypeScope(dir, e.Def, e.Path)
+	scope := newTypeScope(o.importFrom(root, ClassesDir), e.Def)
 
 	var b bytes.Buffer // returned as is: no copy of the finished file
 	b.Grow(2048)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ func renderTypes(root string, objs []object) []byte {
 	b.WriteString("// getDurableObject('Name') and through Env bindings (env.BINDING.get(id).method()).\n")
 	b.WriteString("// Types exported from an object file are referenced with import(); other types are unknown.\n\n")
 
-	for _, part := range renderStubs(typesDir, objs) {
+	for _, part := range renderStubs(root, objs) {
 		b.WriteString(part)
 	}
 
@@ -87,7 +88,7 @@ export type CloudwerkStub<S> = S & {
 
 // renderStubs renders the stub interface of every object, in order. Large apps
 // are split into chunks rendered in parallel (the types file is one job in Plan).
-func renderStubs(typesDir string, objs []object) []string {
+func renderStubs(root string, objs []object) []string {
 	const chunk = 512
 	parts := make([]string, (len(objs)+chunk-1)/chunk)
 	var wg sync.WaitGroup
@@ -97,7 +98,7 @@ func renderStubs(typesDir string, objs []object) []string {
 			defer wg.Done()
 			var b strings.Builder
 			for _, o := range objs[i*chunk : min(len(objs), (i+1)*chunk)] {
-				renderStub(&b, typesDir, o)
+				renderStub(&b, root, o)
 			}
 			parts[i] = b.String()
 		}()
@@ -106,8 +107,8 @@ func renderStubs(typesDir string, objs []object) []string {
 	return parts
 }
 
-func renderStub(b *strings.Builder, typesDir string, o object) {
-	scope := newTypeScope(typesDir, o.Entry.Def, o.Entry.Path)
+func renderStub(b *strings.Builder, root string, o object) {
+	scope := newTypeScope(o.importFrom(root, path.Dir(TypesFile)), o.Entry.Def)
 	writeAll(b, "/** RPC methods of durable object `", o.Entry.ObjectName, "` (", o.RelPath, "). */\n")
 	methods, holes := o.methodsIn(scope)
 	if len(methods) == 0 {

@@ -89,6 +89,9 @@ type object struct {
 	Entry   *analysis.Entry
 	RelPath string // the object file relative to the app root, slash-separated
 	sigs    *objectSigs
+	// rootImport is the object file's path relative to the app root without its
+	// extension, when it is a plain path inside the root ("" otherwise).
+	rootImport string
 }
 
 func (o object) sqlite() bool {
@@ -124,10 +127,13 @@ func objects(app *analysis.App) []object {
 			continue // DUPLICATE_NAME: which one wins is the user's decision
 		}
 		rel, err := filepath.Rel(app.Root, e.Path)
+		local := ""
 		if err != nil {
 			rel = e.Path
+		} else {
+			local = rootImport(rel)
 		}
-		out = append(out, object{Entry: e, RelPath: filepath.ToSlash(rel), sigs: &objectSigs{}})
+		out = append(out, object{Entry: e, RelPath: filepath.ToSlash(rel), sigs: &objectSigs{}, rootImport: local})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Entry.ClassName < out[j].Entry.ClassName })
 	return out

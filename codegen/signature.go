@@ -72,8 +72,9 @@ type typeScope struct {
 // manyExports is the number of exported types from which a scope looks them up in a map.
 const manyExports = 16
 
-func newTypeScope(fromDir string, def *analysis.Definition, objectPath string) typeScope {
-	ts := typeScope{importPath: relImport(fromDir, objectPath)}
+// newTypeScope is the scope of def's file imported as importPath.
+func newTypeScope(importPath string, def *analysis.Definition) typeScope {
+	ts := typeScope{importPath: importPath}
 	if def != nil {
 		ts.setExported(def.ExportedTypes)
 	}
@@ -102,6 +103,40 @@ func (s typeScope) isExported(name string) bool {
 		}
 	}
 	return false
+}
+
+// importFrom is the module specifier of o's file seen from a file in genDir, a
+// folder given relative to the app root (slash-separated). It is relImport's
+// answer, shortened when o's path relative to the root is known and outside
+// genDir's first folder: then it is "../" per level of genDir plus that path.
+func (o object) importFrom(root, genDir string) string {
+	local := o.rootImport
+	if local != "" {
+		first, _, _ := strings.Cut(local, "/")
+		genFirst, _, _ := strings.Cut(genDir, "/")
+		if up := 3 * (strings.Count(genDir, "/") + 1); !strings.EqualFold(first, genFirst) && up <= len(parentDirs) {
+			return parentDirs[:up] + local
+		}
+	}
+	return relImport(filepath.Join(root, filepath.FromSlash(genDir)), o.Entry.Path)
+}
+
+const parentDirs = "../../../../../../../../"
+
+// rootImport is the extension-less, slash-separated path of an object file
+// relative to the app root, when it is a plain path inside it (rel is
+// filepath.Rel(root, path)); "" otherwise.
+func rootImport(rel string) string {
+	if rel == "." || !filepath.IsLocal(rel) {
+		return ""
+	}
+	noExt := filepath.ToSlash(strings.TrimSuffix(rel, filepath.Ext(rel)))
+	for part := range strings.SplitSeq(noExt, "/") {
+		if part == "" || part == "." || part == ".." {
+			return "" // a path relImport would clean: leave it to relImport
+		}
+	}
+	return noExt
 }
 
 // relImport is the extension-less module specifier of target as seen from a file in dir,
