@@ -240,7 +240,8 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf []byte // reused between files: most of them are unchanged
+			r := newContentReader()
+			defer r.close()
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) {
@@ -248,7 +249,7 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 				}
 				f := files[i]
 				content := f.render()
-				same, err := sameContent(f.path, content, &buf)
+				same, err := r.same(f.path, content)
 				if err != nil {
 					errs[i] = err
 					continue

@@ -1,6 +1,7 @@
-//go:build !unix
+//go:build !linux
 
-// This file defines sameContent on systems without the Unix system calls.
+// This file defines the comparison of planned files with the disk where the
+// Linux system calls are not used.
 package codegen
 
 import (
@@ -12,9 +13,20 @@ import (
 	"os"
 )
 
-// sameContent reports whether the file at path holds exactly want. It reads at
-// most len(want)+1 bytes into *buf, so a longer file is not read to its end.
-func sameContent(path string, want []byte, buf *[]byte) (bool, error) {
+// contentReader compares files with the content they should hold. It is used by
+// one goroutine at a time; close releases it.
+type contentReader struct {
+	buf []byte // reused between files: most of them are unchanged
+}
+
+func newContentReader() *contentReader { return &contentReader{} }
+
+func (r *contentReader) close() {}
+
+// same reports whether the file at path holds exactly want. It reads at most
+// len(want)+1 bytes, so a longer file is not read to its end.
+func (r *contentReader) same(path string, want []byte) (bool, error) {
+	buf := &r.buf
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
