@@ -28,37 +28,52 @@ type rpcParam struct {
 	Rest     bool
 }
 
-// decl prints `name?: T` / `...name: T`.
-func (p rpcParam) decl() string {
-	switch {
-	case p.Rest:
-		return "..." + p.Name + ": " + p.Type
-	case p.Optional:
-		return p.Name + "?: " + p.Type
-	}
-	return p.Name + ": " + p.Type
-}
-
 // paramList prints the parameter list without parentheses.
 func (m rpcMethod) paramList() string {
-	parts := make([]string, len(m.Params))
-	for i, p := range m.Params {
-		parts[i] = p.decl()
+	if len(m.Params) == 0 {
+		return ""
 	}
-	return strings.Join(parts, ", ")
+	var b strings.Builder
+	n := 0
+	for _, p := range m.Params {
+		n += len(p.Name) + len(p.Type) + 7
+	}
+	b.Grow(n)
+	for i, p := range m.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		switch {
+		case p.Rest:
+			writeAll(&b, "...", p.Name, ": ", p.Type)
+		case p.Optional:
+			writeAll(&b, p.Name, "?: ", p.Type)
+		default:
+			writeAll(&b, p.Name, ": ", p.Type)
+		}
+	}
+	return b.String()
 }
 
 // argList prints the argument names forwarded to the definition (`...rest` spread).
 func (m rpcMethod) argList() string {
-	parts := make([]string, len(m.Params))
-	for i, p := range m.Params {
-		if p.Rest {
-			parts[i] = "..." + p.Name
-		} else {
-			parts[i] = p.Name
-		}
+	switch {
+	case len(m.Params) == 0:
+		return ""
+	case len(m.Params) == 1 && !m.Params[0].Rest:
+		return m.Params[0].Name
 	}
-	return strings.Join(parts, ", ")
+	var b strings.Builder
+	for i, p := range m.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if p.Rest {
+			b.WriteString("...")
+		}
+		b.WriteString(p.Name)
+	}
+	return b.String()
 }
 
 // typeScope resolves annotation text written inside one object file for use in
@@ -166,22 +181,49 @@ func buildMethods(def *analysis.Definition, scope typeScope) []rpcMethod {
 	if def == nil {
 		return nil
 	}
-	index := map[string]int{}
-	var out []rpcMethod
+	var index map[string]int // by name, once there are many methods
+	out := make([]rpcMethod, 0, len(def.Methods))
 	for i := range def.Methods {
 		m := &def.Methods[i]
 		if m.ComputedKey || !analysis.ValidMethodName(m.Name) || analysis.ReservedMethodNames[m.Name] || classMembers[m.Name] {
 			continue
 		}
 		rm := buildMethod(m, scope)
-		if j, ok := index[m.Name]; ok {
+		if j := methodIndex(out, index, m.Name); j >= 0 {
 			out[j] = rm
 			continue
 		}
-		index[m.Name] = len(out)
+		if index == nil && len(out) >= manyMethods {
+			index = make(map[string]int, len(def.Methods))
+			for j, o := range out {
+				index[o.Name] = j
+			}
+		}
+		if index != nil {
+			index[m.Name] = len(out)
+		}
 		out = append(out, rm)
 	}
 	return out
+}
+
+// manyMethods is the number of methods from which buildMethods finds duplicates with a map.
+const manyMethods = 16
+
+// methodIndex is the position of the method called name in out, or -1.
+func methodIndex(out []rpcMethod, index map[string]int, name string) int {
+	if index != nil {
+		if j, ok := index[name]; ok {
+			return j
+		}
+		return -1
+	}
+	for j := range out {
+		if out[j].Name == name {
+			return j
+		}
+	}
+	return -1
 }
 
 func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
@@ -200,6 +242,7 @@ func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
 			lastRequired = i
 		}
 	}
+	rm.Params = make([]rpcParam, 0, len(m.Params))
 	for i, p := range m.Params {
 		name := p.Name
 		if !isIdentifier(name) || paramNamed(rm.Params, name) {

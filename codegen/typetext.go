@@ -35,6 +35,7 @@ func (s typeScope) rewrite(text string) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
+	b.Grow(len(text) + 16)
 	for i, t := range toks {
 		prev, next, next2 := tokenAt(toks, i-1), tokenAt(toks, i+1), tokenAt(toks, i+2)
 		// A property key, tuple label or function-type parameter name (not the
@@ -108,7 +109,7 @@ var spacedPunct = map[string]bool{"|": true, "&": true, "=>": true, "=": true, "
 // punctuation, dropping whitespace and comments. Template literal types with
 // substitutions are refused (they may reference anything).
 func tokenizeType(text string) ([]typeToken, bool) {
-	var toks []typeToken
+	toks := make([]typeToken, 0, min(len(text)/2+2, 64))
 	nl := false
 	emit := func(kind byte, s string) {
 		toks = append(toks, typeToken{kind: kind, text: s, nl: nl})
