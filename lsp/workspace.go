@@ -5,8 +5,7 @@ package lsp
 import (
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
@@ -85,7 +84,7 @@ func (s *snapshot) withFacts(path string, object func() *analysis.Definition, ro
 		old := a.entry(path)
 		na, namesChanged := a.withEntry(e)
 		n := s.withApp(na)
-		if namesChanged || old == nil || shapeKey(old.Def) != shapeKey(e.Def) {
+		if namesChanged || old == nil || !sameShape(old.Def, e.Def) {
 			return n, change{appRoot: root}
 		}
 		return n, change{file: path}
@@ -183,34 +182,44 @@ func (s *Server) diskChanged(path string) {
 	s.diag.schedule(ch)
 }
 
-// shapeKey summarises what whole-app rules, route checks and code generation
-// read from a definition (everything but positions and bodies), so an edit that
-// keeps it needs only the file's own findings recomputed.
-func shapeKey(d *analysis.Definition) string {
-	if d == nil {
-		return ""
+// sameShape reports whether a and b agree on everything whole-app rules, route
+// checks and code generation read from a definition (the export, the state type,
+// the config's recognised keys and literal values, the methods' signatures, the
+// unknowns and the exported types); edits that keep the shape only need the
+// file's own findings recomputed. It allocates nothing: it runs on every edit.
+func sameShape(a, b *analysis.Definition) bool {
+	if a == nil || b == nil {
+		return a == b
 	}
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(int(d.Export)))
-	b.WriteString("|" + d.StateType + "|" + strconv.FormatBool(d.ConfigIsLiteral) + "|" + strconv.Itoa(len(d.ParseErrors)))
-	keys := make([]string, 0, len(d.Fields))
-	for k := range d.Fields {
-		keys = append(keys, k)
+	if a.Export != b.Export || a.StateType != b.StateType || a.ConfigIsLiteral != b.ConfigIsLiteral ||
+		len(a.ParseErrors) != len(b.ParseErrors) || len(a.Fields) != len(b.Fields) ||
+		len(a.Methods) != len(b.Methods) || len(a.Unknowns) != len(b.Unknowns) ||
+		!slices.Equal(a.ExportedTypes, b.ExportedTypes) {
+		return false
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		f := d.Fields[k]
-		b.WriteString("|" + k + ":" + strconv.Itoa(int(f.Kind)) + ":" + f.Str + ":" + strconv.FormatBool(f.Bool))
-	}
-	for _, m := range d.Methods {
-		b.WriteString("|m:" + m.Name + ":" + strconv.Itoa(int(m.Form)) + ":" + strconv.FormatBool(m.Async) + ":" + m.ReturnType)
-		for _, p := range m.Params {
-			b.WriteString("," + p.Name + ":" + p.Type + ":" + strconv.FormatBool(p.Optional) + ":" + p.Default + ":" + strconv.FormatBool(p.Rest))
+	for k, fa := range a.Fields {
+		fb, ok := b.Fields[k]
+		if !ok || fa.Kind != fb.Kind || fa.Str != fb.Str || fa.Bool != fb.Bool {
+			return false
 		}
 	}
-	for _, u := range d.Unknowns {
-		b.WriteString("|u:" + u.Reason)
+	for i := range a.Methods {
+		ma, mb := &a.Methods[i], &b.Methods[i]
+		if ma.Name != mb.Name || ma.Form != mb.Form || ma.Async != mb.Async || ma.ReturnType != mb.ReturnType ||
+			len(ma.Params) != len(mb.Params) {
+			return false
+		}
+		for j := range ma.Params {
+			pa, pb := &ma.Params[j], &mb.Params[j]
+			if pa.Name != pb.Name || pa.Type != pb.Type || pa.Optional != pb.Optional || pa.Default != pb.Default || pa.Rest != pb.Rest {
+				return false
+			}
+		}
 	}
-	b.WriteString("|t:" + strings.Join(d.ExportedTypes, ","))
-	return b.String()
+	for i := range a.Unknowns {
+		if a.Unknowns[i].Reason != b.Unknowns[i].Reason {
+			return false
+		}
+	}
+	return true
 }
