@@ -4,6 +4,7 @@
 package analysis
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,7 +95,9 @@ func (d *WranglerDoc) Loc(path ...string) (Located, bool) {
 
 func (d *WranglerDoc) setLoc(path []string, l Located) {
 	if d.locs == nil {
-		d.locs = map[string]Located{}
+		// About one located value per line; sizing up front saves the map's
+		// repeated growth on files with thousands of bindings.
+		d.locs = make(map[string]Located, bytes.Count(d.Data, []byte{'\n'})+1)
 	}
 	d.locs[pathKey(path)] = l
 }
