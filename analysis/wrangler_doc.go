@@ -87,9 +87,23 @@ func PathIndex(i int) string { return "\x01" + strconv.Itoa(i) }
 
 func pathKey(parts []string) string { return strings.Join(parts, "\x00") }
 
+// appendPathKey appends pathKey(parts) to b.
+func appendPathKey(b []byte, parts []string) []byte {
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
 // Loc returns where the value at path sits (keys and PathIndex parts).
 func (d *WranglerDoc) Loc(path ...string) (Located, bool) {
-	l, ok := d.locs[pathKey(path)]
+	// The key is built in a stack buffer: a map lookup by string(bytes) does
+	// not allocate, and Loc runs for every binding and migration entry.
+	var buf [128]byte
+	l, ok := d.locs[string(appendPathKey(buf[:0], path))]
 	return l, ok
 }
 
