@@ -32,26 +32,27 @@ func classesTypesImport(root string) string {
 	return strings.TrimSuffix(relImport(filepath.Join(root, ClassesDir), filepath.Join(root, TypesFile)), ".d")
 }
 
-// renderClass renders <Class>.ts for o; typesImport is classesTypesImport(root).
-func renderClass(root, typesImport string, o object) []byte {
+// renderClass renders <Class>.ts for o into scratch's memory (nil for new
+// memory); typesImport is classesTypesImport(root).
+func renderClass(scratch []byte, root, typesImport string, o object) []byte {
 	e := o.Entry
 	scope := newTypeScope(o.importFrom(root, ClassesDir), e.Def)
 
-	var b bytes.Buffer // returned as is: no copy of the finished file
+	b := bytes.NewBuffer(scratch[:0]) // returned as is: no copy of the finished file
 	b.Grow(2048)
 	b.WriteString(generatedBanner)
-	writeAll(&b, "// Source: ", o.RelPath, "\n")
+	writeAll(b, "// Source: ", o.RelPath, "\n")
 	b.WriteString("import { DurableObject } from 'cloudflare:workers';\n")
-	writeAll(&b, "import definition from '", scope.importPath, "';\n")
-	writeAll(&b, "import type { Env } from '", typesImport, "';\n")
-	writeAll(&b, "import { ObjectRuntime } from './", strings.TrimSuffix(RuntimeFile, ".ts"), "';\n\n")
+	writeAll(b, "import definition from '", scope.importPath, "';\n")
+	writeAll(b, "import type { Env } from '", typesImport, "';\n")
+	writeAll(b, "import { ObjectRuntime } from './", strings.TrimSuffix(RuntimeFile, ".ts"), "';\n\n")
 
 	storage := "key-value storage"
 	if o.sqlite() {
 		storage = "SQLite storage"
 	}
-	writeAll(&b, "/** Durable object `", e.ObjectName, "` (binding ", e.BindingName, ", ", storage, "). */\n")
-	writeAll(&b, "export class ", e.ClassName, " extends DurableObject<Env> {\n")
+	writeAll(b, "/** Durable object `", e.ObjectName, "` (binding ", e.BindingName, ", ", storage, "). */\n")
+	writeAll(b, "export class ", e.ClassName, " extends DurableObject<Env> {\n")
 	b.WriteString("  readonly #runtime: ObjectRuntime;\n\n")
 	b.WriteString("  constructor(ctx: DurableObjectState, env: Env) {\n")
 	b.WriteString("    super(ctx, env);\n")
@@ -60,16 +61,16 @@ func renderClass(root, typesImport string, o object) []byte {
 
 	methods, holes := o.methodsIn(scope)
 	for _, m := range methods {
-		writeAll(&b, "\n  async ", m.Name, "(")
-		writeFilled(&b, m.Params, holes, scope.importPath)
+		writeAll(b, "\n  async ", m.Name, "(")
+		writeFilled(b, m.Params, holes, scope.importPath)
 		b.WriteString("): ")
-		writeFilled(&b, m.Result, holes, scope.importPath)
+		writeFilled(b, m.Result, holes, scope.importPath)
 		b.WriteString(" {\n")
 		if m.Awaited == "unknown" {
-			writeAll(&b, "    return this.#runtime.method('", m.Name, "', [", m.Args, "]);\n")
+			writeAll(b, "    return this.#runtime.method('", m.Name, "', [", m.Args, "]);\n")
 		} else {
-			writeAll(&b, "    return (await this.#runtime.method('", m.Name, "', [", m.Args, "])) as Awaited<")
-			writeFilled(&b, m.Awaited, holes, scope.importPath)
+			writeAll(b, "    return (await this.#runtime.method('", m.Name, "', [", m.Args, "])) as Awaited<")
+			writeFilled(b, m.Awaited, holes, scope.importPath)
 			b.WriteString(">;\n")
 		}
 		b.WriteString("  }\n")
@@ -78,11 +79,11 @@ func renderClass(root, typesImport string, o object) []byte {
 		if !hasHandler(e.Def, h.Field) {
 			continue
 		}
-		writeAll(&b, "\n  async ", h.Signature, " {\n")
+		writeAll(b, "\n  async ", h.Signature, " {\n")
 		if h.Field == "fetch" {
-			writeAll(&b, "    return (await this.#runtime.handler('fetch', ", h.Args, ")) as Response;\n")
+			writeAll(b, "    return (await this.#runtime.handler('fetch', ", h.Args, ")) as Response;\n")
 		} else {
-			writeAll(&b, "    await this.#runtime.handler('", h.Field, "', ", h.Args, ");\n")
+			writeAll(b, "    await this.#runtime.handler('", h.Field, "', ", h.Args, ");\n")
 		}
 		b.WriteString("  }\n")
 	}

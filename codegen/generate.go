@@ -143,7 +143,9 @@ func objects(app *analysis.App) []object {
 type plannedFile struct {
 	path   string
 	target Target
-	render func() []byte
+	// render renders the file; a class file is written into scratch's memory
+	// (nil or a rendering that is no longer needed), other files ignore it.
+	render func(scratch []byte) []byte
 }
 
 // plannedFiles lists the types and classes files of app (rendering is deferred so
@@ -153,17 +155,17 @@ func plannedFiles(app *analysis.App, targets Target) []plannedFile {
 	objs := objects(app)
 	var out []plannedFile
 	if targets&TargetTypes != 0 {
-		out = append(out, plannedFile{filepath.Join(root, TypesFile), TargetTypes, func() []byte { return renderTypes(root, objs) }})
+		out = append(out, plannedFile{filepath.Join(root, TypesFile), TargetTypes, func([]byte) []byte { return renderTypes(root, objs) }})
 	}
 	if targets&TargetClasses != 0 {
 		dir := filepath.Join(root, ClassesDir)
 		typesImport := classesTypesImport(root)
 		out = append(out,
-			plannedFile{filepath.Join(dir, RuntimeFile), TargetClasses, func() []byte { return renderRuntime(root) }},
-			plannedFile{filepath.Join(dir, "index.ts"), TargetClasses, func() []byte { return renderIndex(objs) }})
+			plannedFile{filepath.Join(dir, RuntimeFile), TargetClasses, func([]byte) []byte { return renderRuntime(root) }},
+			plannedFile{filepath.Join(dir, "index.ts"), TargetClasses, func([]byte) []byte { return renderIndex(objs) }})
 		for _, o := range objs {
 			out = append(out, plannedFile{filepath.Join(dir, o.Entry.ClassName+".ts"), TargetClasses,
-				func() []byte { return renderClass(root, typesImport, o) }})
+				func(scratch []byte) []byte { return renderClass(scratch, root, typesImport, o) }})
 		}
 	}
 	return out
@@ -177,7 +179,7 @@ func Render(app *analysis.App, targets Target) map[string][]byte {
 	}
 	files := map[string][]byte{}
 	for _, f := range plannedFiles(app, targets) {
-		files[f.path] = f.render()
+		files[f.path] = f.render(nil)
 	}
 	return files
 }
@@ -242,19 +244,24 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 			defer wg.Done()
 			r := newContentReader()
 			defer r.close()
+			// The rendering of an unchanged file is not kept: the next file is
+			// rendered into its memory.
+			var scratch []byte
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(files) {
 					return
 				}
 				f := files[i]
-				content := f.render()
+				content := f.render(scratch)
+				scratch = nil
 				same, err := r.same(f.path, content)
 				if err != nil {
 					errs[i] = err
 					continue
 				}
 				if same {
+					scratch = content
 					continue
 				}
 				old, exists, err := readExisting(f.path)

@@ -35,7 +35,7 @@ func TestSharedSignaturesMatchDirect(t *testing.T) {
 			t.Errorf("stub for %q:\n%s\nwant\n%s", ret, a.String(), b.String())
 		}
 		imp := classesTypesImport(root)
-		if got, want := renderClass(root, imp, shared), renderClass(root, imp, direct); string(got) != string(want) {
+		if got, want := renderClass(nil, root, imp, shared), renderClass(nil, root, imp, direct); string(got) != string(want) {
 			t.Errorf("class for %q:\n%s\nwant\n%s", ret, got, want)
 		}
 	}
