@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
@@ -87,6 +88,7 @@ func TestStdioBinary(t *testing.T) {
 	tc.waitDiags(t, uri.File(filepath.Join(root, "app", "objects", "chat-room.ts")), -1, hasCode("DUPLICATE_NAME"))
 	// Wrangler drift from the same rules `check` runs, on a closed file.
 	tc.waitDiags(t, uri.File(filepath.Join(root, "app", "objects", "rate-limiter.ts")), -1, hasCode("BINDING_MISSING"))
+	exerciseFeaturesOnDemo(t, cctx, server, tc, root)
 	if err := server.Shutdown(cctx); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +97,108 @@ func TestStdioBinary(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("server exit: %v (want code 0)", err)
+	}
+}
+
+// exerciseFeaturesOnDemo drives the navigation and editing features through the
+// binary on the demo app's own files: hover, definition, completion, code lens,
+// symbols, quick fixes, the generate source action and willRenameFiles.
+func exerciseFeaturesOnDemo(t *testing.T, ctx context.Context, server protocol.Server, tc *testClient, root string) {
+	t.Helper()
+	file := func(rel string) (uri.URI, string) {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return uri.File(filepath.Join(root, filepath.FromSlash(rel))), string(data)
+	}
+	at := func(u uri.URI, text, needle string, delta int) protocol.TextDocumentPositionParams {
+		i := strings.Index(text, needle)
+		if i < 0 {
+			t.Fatalf("%q not in %s", needle, u)
+		}
+		return protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: positionAt(text, i+delta)}
+	}
+	route, rtext := file("app/routes/api/counter/[id]/route.ts")
+	counter, ctext := file("app/objects/counter.ts")
+
+	h, err := server.Hover(ctx, &protocol.HoverParams{TextDocumentPositionParams: at(route, rtext, "Counter.get(id)", 1)})
+	if err != nil || h == nil {
+		t.Fatalf("hover = %v, %v", h, err)
+	}
+	md := h.Contents.(*protocol.MarkupContent).Value
+	for _, want := range []string{"COUNTER", "SQLite", "migrated v1", "increment"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("hover on durableObjects.Counter lacks %q:\n%s", want, md)
+		}
+	}
+
+	def, err := server.Definition(ctx, &protocol.DefinitionParams{TextDocumentPositionParams: at(route, rtext, "increment(5)", 1)})
+	if loc, ok := def.(*protocol.Location); err != nil || !ok || loc.URI != counter ||
+		int(loc.Range.Start.Line) != strings.Count(ctext[:strings.Index(ctext, "async increment")], "\n") {
+		t.Fatalf("definition of counter.increment = %#v, %v", def, err)
+	}
+
+	comp, err := server.Completion(ctx, &protocol.CompletionParams{TextDocumentPositionParams: at(route, rtext, "increment(5)", 0)})
+	var labels []string
+	if items, ok := comp.(protocol.CompletionItemSlice); ok {
+		for _, it := range items {
+			labels = append(labels, it.Label)
+		}
+	}
+	if err != nil || strings.Join(labels, ",") != "increment,getValue,reset" {
+		t.Fatalf("stub method completion = %v, %v", labels, err)
+	}
+
+	lenses, err := server.CodeLens(ctx, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: counter}})
+	if err != nil || len(lenses) != 1 || lenses[0].Command.Title != "COUNTER · SQLite · 3 methods · migrated v1" {
+		t.Fatalf("code lens = %+v, %v", lenses, err)
+	}
+	docSyms, err := server.DocumentSymbol(ctx, &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: counter}})
+	if err != nil || docSyms == nil {
+		t.Fatalf("document symbols = %v, %v", docSyms, err)
+	}
+	if _, err := server.Symbols(ctx, &protocol.WorkspaceSymbolParams{Query: "topEvents"}); err != nil {
+		t.Fatalf("workspace symbols: %v", err)
+	}
+
+	// The KV rate limiter has a preferred quick fix that adds sqlite: true.
+	limiter, _ := file("app/objects/rate-limiter.ts")
+	diags := tc.waitDiags(t, limiter, -1, hasCode("KV_STORAGE"))
+	acts, err := server.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: limiter},
+		Range: diags[0].Range, Context: protocol.CodeActionContext{Diagnostics: diags}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, a := range acts {
+		if ca, ok := a.(*protocol.CodeAction); ok {
+			titles = append(titles, ca.Title)
+		}
+	}
+	all := strings.Join(titles, " | ")
+	if !strings.Contains(all, "sqlite: true") {
+		t.Errorf("code actions on rate-limiter.ts lack the sqlite fix: %s", all)
+	}
+	src, err := server.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: counter},
+		Context: protocol.CodeActionContext{Only: []protocol.CodeActionKind{"source.cloudwerk.generate"}}})
+	if err != nil || len(src) == 0 {
+		t.Fatalf("generate source action = %v, %v", src, err)
+	}
+
+	edit, err := server.WillRenameFiles(ctx, &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+		OldURI: string(counter), NewURI: string(uri.File(filepath.Join(root, "app", "objects", "tally.ts")))}}})
+	if err != nil || edit == nil {
+		t.Fatalf("willRenameFiles = %v, %v", edit, err)
+	}
+	var newText string
+	for _, es := range edit.Changes {
+		for _, e := range es {
+			newText += e.NewText
+		}
+	}
+	if !strings.Contains(newText, "renamed_classes") || strings.Contains(newText, "deleted_classes") {
+		t.Errorf("rename edit should record renamed_classes and never delete:\n%s", newText)
 	}
 }
 
