@@ -19,16 +19,7 @@ func BenchmarkLoadApp(b *testing.B) {
 		b.Run(fmt.Sprintf("objects=%d", n), func(b *testing.B) {
 			root := generateApp(b, b.TempDir(), n)
 			b.Setenv(CacheEnv, "off")
-			b.ResetTimer()
-			for b.Loop() {
-				app, err := LoadApp(root)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if got := len(app.Manifest.Entries); got != n {
-					b.Fatalf("loaded %d objects, want %d", got, n)
-				}
-			}
+			benchLoad(b, root, n)
 		})
 	}
 }
@@ -41,17 +32,22 @@ func BenchmarkLoadAppWarm(b *testing.B) {
 			if _, err := LoadApp(root); err != nil { // prime the cache
 				b.Fatal(err)
 			}
-			b.ResetTimer()
-			for b.Loop() {
-				app, err := LoadApp(root)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if got := len(app.Manifest.Entries); got != n {
-					b.Fatalf("loaded %d objects, want %d", got, n)
-				}
-			}
+			benchLoad(b, root, n)
 		})
+	}
+}
+
+// benchLoad times LoadApp of the app at root, which must yield n objects.
+func benchLoad(b *testing.B, root string, n int) {
+	b.ResetTimer()
+	for b.Loop() {
+		app, err := LoadApp(root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := len(app.Manifest.Entries); got != n {
+			b.Fatalf("loaded %d objects, want %d", got, n)
+		}
 	}
 }
 

@@ -101,39 +101,32 @@ func BenchmarkParse(b *testing.B) {
 // incrementally (SPEC §11: 30–36 µs), alternating insert and delete so the text
 // stays the same size.
 func BenchmarkReparseOneChar(b *testing.B) {
-	src := []byte(benchObjectSource)
-	at := bytes.Index(src, []byte("return message")) + len("return ")
-	doc := NewDocument("app/objects/chat-room.ts", src)
-	defer doc.Close()
-	doc.upToDateTree()
-	i := 0
-	for b.Loop() {
-		var err error
-		if i%2 == 0 {
-			err = doc.Edit(at, at, "x")
-		} else {
-			err = doc.Edit(at, at+1, "")
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
+	benchOneCharEdits(b, func(doc *Document) {
 		if doc.upToDateTree() == nil {
 			b.Fatal("parse failed")
 		}
-		i++
-	}
+	})
 }
 
 // BenchmarkReparseOneCharExtract is the same edit followed by the full
 // extraction the language server runs after each keystroke.
 func BenchmarkReparseOneCharExtract(b *testing.B) {
+	benchOneCharEdits(b, func(doc *Document) {
+		if len(doc.Definition().Methods) != 4 {
+			b.Fatal("methods lost")
+		}
+	})
+}
+
+// benchOneCharEdits alternately inserts and deletes one character in a method
+// body of the bench object, calling after (the measured work) after each edit.
+func benchOneCharEdits(b *testing.B, after func(*Document)) {
 	src := []byte(benchObjectSource)
 	at := bytes.Index(src, []byte("return message")) + len("return ")
 	doc := NewDocument("app/objects/chat-room.ts", src)
 	defer doc.Close()
-	doc.Definition()
-	i := 0
-	for b.Loop() {
+	after(doc)
+	for i := 0; b.Loop(); i++ {
 		var err error
 		if i%2 == 0 {
 			err = doc.Edit(at, at, "x")
@@ -143,9 +136,6 @@ func BenchmarkReparseOneCharExtract(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(doc.Definition().Methods) != 4 {
-			b.Fatal("methods lost")
-		}
-		i++
+		after(doc)
 	}
 }
