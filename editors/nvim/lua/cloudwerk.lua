@@ -78,20 +78,32 @@ local function buffer_is_file(bufnr)
     and vim.api.nvim_buf_get_name(bufnr) ~= ''
 end
 
--- start_modern is the 0.8-0.10 path: vim.lsp.start reuses a client with the
--- same name and root_dir, so one server runs per app.
-local function start_modern(cfg, bufnr)
+-- app_root is the Cloudwerk app root of a file buffer, or nil (no server then).
+local function app_root(bufnr)
   if not buffer_is_file(bufnr) then
-    return
+    return nil
   end
-  local dir = root.for_buffer(bufnr)
-  if not dir then
-    return
-  end
+  return root.for_buffer(bufnr)
+end
+
+-- config_for_root copies the client config for one app root (functions such as
+-- on_attach are kept as they are, not deep-copied).
+local function config_for_root(cfg, dir)
   local c = vim.deepcopy(cfg)
   c.on_attach = cfg.on_attach
   c.root_dir = dir
   c.workspace_folders = { { uri = vim.uri_from_fname(dir), name = dir } }
+  return c
+end
+
+-- start_modern is the 0.8-0.10 path: vim.lsp.start reuses a client with the
+-- same name and root_dir, so one server runs per app.
+local function start_modern(cfg, bufnr)
+  local dir = app_root(bufnr)
+  if not dir then
+    return
+  end
+  local c = config_for_root(cfg, dir)
   vim.api.nvim_buf_call(bufnr, function()
     vim.lsp.start(c, { bufnr = bufnr })
   end)
@@ -99,10 +111,7 @@ end
 
 -- start_legacy is the 0.7 path: start_client once per root, then attach.
 local function start_legacy(cfg, bufnr)
-  if not buffer_is_file(bufnr) then
-    return
-  end
-  local dir = root.for_buffer(bufnr)
+  local dir = app_root(bufnr)
   if not dir then
     return
   end
@@ -111,10 +120,7 @@ local function start_legacy(cfg, bufnr)
     id = nil
   end
   if not id then
-    local c = vim.deepcopy(cfg)
-    c.on_attach = cfg.on_attach
-    c.root_dir = dir
-    c.workspace_folders = { { uri = vim.uri_from_fname(dir), name = dir } }
+    local c = config_for_root(cfg, dir)
     local user_on_exit = cfg.on_exit
     c.on_exit = function(code, signal, client_id)
       if clients_by_root[dir] == client_id then
