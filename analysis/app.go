@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // LoadApp reads the app rooted at root. Definitions come from the on-disk cache
@@ -59,8 +61,8 @@ func loadApp(root, cacheDir string) (*App, error) {
 		jobs = append(jobs, loadJob{path: p, route: true})
 	}
 	// The wrangler file is read while the workers are busy with the sources.
-	wranglerCh := make(chan *WranglerConfig, 1)
-	go func() { wranglerCh <- LoadWrangler(abs) }()
+	wranglerCh := make(chan *wrangler.Config, 1)
+	go func() { wranglerCh <- wrangler.Load(abs) }()
 	runJobs(jobs, cache)
 
 	var entries []*Entry

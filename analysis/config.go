@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // ConfigFileNames are the config files looked for, in order; the first that exists wins.
@@ -67,7 +69,7 @@ func readConfigSource(cfg *Config, src []byte) {
 		return
 	}
 	defer tree.Close()
-	s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
 	top := s.scanTopLevel(tree.RootNode())
 	if top.defaultStmt == nil {
 		if len(s.collectParseErrors(tree.RootNode())) > 0 {

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // MaxSourceSize is the largest file the extractors parse. Object and route files
@@ -71,7 +73,7 @@ func screenSource(src []byte) string {
 			}
 			bad += size
 		}
-		p := NewLineIndex(src).Pos(bad)
+		p := textpos.NewLineIndex(src).Pos(bad)
 		return fmt.Sprintf("file is not valid UTF-8 (first invalid byte at line %d, byte offset %d)", p.Line+1, bad)
 	}
 	return ""
@@ -80,7 +82,7 @@ func screenSource(src []byte) string {
 // fillDefinition extracts everything from an open tree into def. It is the one
 // code path behind ExtractDefinition and Document.Definition.
 func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) {
-	s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
 	root := tree.RootNode()
 	def.ParseErrors = s.collectParseErrors(root)
 	top := s.scanTopLevel(root)

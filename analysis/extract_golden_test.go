@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // The -update flag may be registered by another test file of this package too.
@@ -271,7 +273,7 @@ func validRange(src []byte, r Range) string {
 	if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
 		return fmt.Sprintf("range %+v outside the file (len %d)", r, len(src))
 	}
-	idx := NewLineIndex(src)
+	idx := textpos.NewLineIndex(src)
 	for _, p := range []Pos{r.Start, r.End} {
 		if want := idx.Pos(p.Offset); want != p {
 			return fmt.Sprintf("pos %+v does not match the line index (%+v)", p, want)

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // maxParseErrors caps how many ERROR/MISSING nodes a summary keeps.
@@ -19,7 +21,7 @@ const maxParseErrors = 20
 type syntax struct {
 	g   *grammar
 	src []byte
-	idx *LineIndex
+	idx *textpos.LineIndex
 }
 
 // kind is n.Kind() without a cgo string conversion.

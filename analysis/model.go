@@ -3,18 +3,18 @@
 // LSP types; lsp/ converts at the edge.
 package analysis
 
-// Pos is a position inside one file. Offset is a byte offset; Line is 0-based;
-// Col16 is the 0-based column in UTF-16 code units (what LSP and SARIF count).
-type Pos struct {
-	Offset int
-	Line   int
-	Col16  int
-}
+import (
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 
-// Range is a half-open span [Start, End) of one file.
-type Range struct {
-	Start, End Pos
-}
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+)
+
+// Pos and Range are the position types of package textpos, named here so the
+// model reads naturally; they are the same types, not copies.
+type (
+	Pos   = textpos.Pos
+	Range = textpos.Range
+)
 
 // Lang selects the tree-sitter grammar: TypeScript for .ts/.js, TSX for .tsx/.jsx.
 type Lang int
@@ -227,5 +227,5 @@ type App struct {
 	Nested     []string // object-looking files in subfolders of objects/ (NESTED_FILE)
 	FileErrors []FileError
 	Routes     []*RouteFile
-	Wrangler   *WranglerConfig // nil when the app has no wrangler file
+	Wrangler   *wrangler.Config // nil when the app has no wrangler file
 }

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // Parsers dropped by the pool at GC are freed, not leaked.
@@ -43,7 +45,7 @@ func TestKindCacheMatchesNodeKind(t *testing.T) {
 		src := []byte(benchObjectSource + documentSource + "\nconst x = <div>{1}</div>; export default {(")
 		g := grammarFor(lang)
 		tree := g.parse(src, nil)
-		s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+		s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
 		c := tree.Walk()
 		nodes := 0
 		for ok := true; ok; {

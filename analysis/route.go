@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // BindingsModules are the module specifiers whose durableObjects and
@@ -85,7 +87,7 @@ type pendingCall struct {
 }
 
 func extractRouteFromTree(path string, g *grammar, src []byte, tree *sitter.Tree) *RouteFile {
-	s := &syntax{g: g, src: src, idx: NewLineIndex(src)}
+	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
 	root := tree.RootNode()
 	top := s.scanTopLevel(root)
 	names := &routeNames{durableObjects: map[string]bool{}, getDurableObject: map[string]bool{}, namespaces: map[string]bool{}}

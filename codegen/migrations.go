@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // ManagedObject is one durable object whose binding and class generate manages.
@@ -79,7 +80,7 @@ type ledgerPlan struct {
 var vTag = regexp.MustCompile(`^v([0-9]+)$`)
 
 // nextTag returns v<N+1> when every tag is v<N>, else a deterministic unused tag.
-func nextTag(migs []analysis.Migration) string {
+func nextTag(migs []wrangler.Migration) string {
 	max := 0
 	allV := true
 	used := map[string]bool{}
@@ -104,12 +105,12 @@ func nextTag(migs []analysis.Migration) string {
 }
 
 // planLedger decides the next migration for objs against the ledger of w.
-func planLedger(w *analysis.WranglerConfig, objs []ManagedObject, opts Options) (*ledgerPlan, error) {
-	var migs []analysis.Migration
+func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledgerPlan, error) {
+	var migs []wrangler.Migration
 	if w != nil {
 		migs = w.Migrations
 	}
-	ledger := analysis.ReplayLedger(migs)
+	ledger := wrangler.Replay(migs)
 	if len(ledger.Errors) > 0 {
 		return nil, fmt.Errorf("LEDGER_INVALID: %s; fix the [[migrations]] history first", ledger.Errors[0].Message)
 	}

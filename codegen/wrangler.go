@@ -16,12 +16,13 @@ import (
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // WranglerPlan is the change generate would make to the wrangler file.
 type WranglerPlan struct {
 	Path   string
-	Format analysis.WranglerFormat
+	Format wrangler.Format
 	Exists bool // false: the file would be created
 	Old    []byte
 	New    []byte
@@ -80,11 +81,11 @@ func PlanWrangler(app *analysis.App, opts Options) (*WranglerPlan, error) {
 // EditWrangler computes the new content of the wrangler file at path (content
 // data) for objs. It is pure: the file name only selects the format.
 func EditWrangler(path string, data []byte, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
-	return editWrangler(analysis.ParseWrangler(path, data), objs, opts)
+	return editWrangler(wrangler.Parse(path, data), objs, opts)
 }
 
 // editWrangler plans the edit of an already parsed wrangler file.
-func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
+func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
 	path, data := w.Path, w.Data
 	if w.ParseError != nil {
 		return nil, fmt.Errorf("WRANGLER_CONFIG: %s: %s; the file is not written", path, w.ParseError.Message)
@@ -101,7 +102,7 @@ func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options
 
 	// Bindings whose class went away (now or earlier in the ledger) may be dropped.
 	gone := map[string]bool{}
-	for c := range analysis.ReplayLedger(w.Migrations).Gone {
+	for c := range wrangler.Replay(w.Migrations).Gone {
 		gone[c] = true
 	}
 	for c := range lp.Gone {
@@ -126,7 +127,7 @@ func editWrangler(w *analysis.WranglerConfig, objs []ManagedObject, opts Options
 		exports([]ManagedObject) ([]splice, error)
 	}
 	var ed editor = &tomlEditor{doc: w.Doc, nl: nl}
-	if w.Format != analysis.WranglerTOML {
+	if w.Format != wrangler.TOML {
 		ed = &jsonEditor{doc: w.Doc, nl: nl}
 	}
 	var splices []splice
@@ -179,10 +180,10 @@ type bindingEdit struct {
 
 // classNameSplices rewrites, in place, the class_name of each binding of the
 // array at bp that this edit updates (the same in TOML and JSONC).
-func (be bindingEdit) classNameSplices(doc *analysis.WranglerDoc, bp []string) ([]splice, error) {
+func (be bindingEdit) classNameSplices(doc *wrangler.Doc, bp []string) ([]splice, error) {
 	var out []splice
 	for idx, class := range be.update {
-		l, ok := doc.Loc(join(bp, analysis.PathIndex(idx), "class_name")...)
+		l, ok := doc.Loc(join(bp, wrangler.PathIndex(idx), "class_name")...)
 		if !ok {
 			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
 		}
@@ -194,9 +195,9 @@ func (be bindingEdit) classNameSplices(doc *analysis.WranglerDoc, bp []string) (
 // planBindings upserts one binding per object into existing: user bindings (with
 // script_name) are never touched; a local binding is dropped only when its class
 // was deleted or renamed away.
-func planBindings(prefix []string, existing []analysis.DOBinding, objs []ManagedObject, gone map[string]bool) bindingEdit {
+func planBindings(prefix []string, existing []wrangler.DOBinding, objs []ManagedObject, gone map[string]bool) bindingEdit {
 	be := bindingEdit{prefix: prefix, update: map[int]string{}, remove: map[int]bool{}, names: make(map[int]string, len(existing))}
-	byName := make(map[string]analysis.DOBinding, len(existing))
+	byName := make(map[string]wrangler.DOBinding, len(existing))
 	for _, b := range existing {
 		if _, dup := byName[b.Name]; !dup {
 			byName[b.Name] = b
@@ -255,7 +256,7 @@ func sortedKeys[V any](m map[int]V) []int {
 
 // verifyEdit re-reads the new content: it must parse, replay, and hold what was planned.
 func verifyEdit(path string, plan *WranglerPlan, objs []ManagedObject, edits []bindingEdit) error {
-	w := analysis.ParseWrangler(path, plan.New)
+	w := wrangler.Parse(path, plan.New)
 	fail := func(why string) error {
 		return fmt.Errorf("%s: cannot edit this file safely (%s); it is not written", path, why)
 	}
@@ -273,7 +274,7 @@ func verifyEdit(path string, plan *WranglerPlan, objs []ManagedObject, edits []b
 			return fail("the new migration is not last")
 		}
 	}
-	check := func(bs []analysis.DOBinding, where string) error {
+	check := func(bs []wrangler.DOBinding, where string) error {
 		have := map[string]bool{}
 		for _, b := range bs {
 			have[b.Name] = true
@@ -323,7 +324,7 @@ func createWrangler(app *analysis.App, objs []ManagedObject, opts Options) (*Wra
 	b.WriteString("name = " + quoteString(name) + nl)
 	b.WriteString("main = " + quoteString(workerEntry(app.Root)) + nl)
 	b.WriteString("compatibility_date = " + quoteString(DefaultCompatibilityDate) + nl)
-	plan := &WranglerPlan{Path: filepath.Join(app.Root, "wrangler.toml"), Format: analysis.WranglerTOML, Migration: lp.Migration}
+	plan := &WranglerPlan{Path: filepath.Join(app.Root, "wrangler.toml"), Format: wrangler.TOML, Migration: lp.Migration}
 	for _, o := range objs {
 		b.WriteString(nl + "[[durable_objects.bindings]]" + nl + "name = " + quoteString(o.Binding) + nl + "class_name = " + quoteString(o.Class) + nl)
 		plan.AddedBindings = append(plan.AddedBindings, o.Binding+" -> "+o.Class)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 	"golang.org/x/tools/txtar"
 )
 
@@ -43,7 +43,7 @@ func TestWranglerAcceptsGolden(t *testing.T) {
 		}
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			dir := t.TempDir()
-			w := analysis.ParseWrangler(name, want)
+			w := wrangler.Parse(name, want)
 			classes := map[string]bool{}
 			for _, b := range w.Bindings {
 				if b.Local() {

@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 var fuzzObjects = []ManagedObject{
@@ -30,7 +30,7 @@ func checkEditPreserves(t *testing.T, name string, data []byte) {
 	if len(data) > 1<<16 {
 		return
 	}
-	before := analysis.ParseWrangler(name, data)
+	before := wrangler.Parse(name, data)
 	if before.ParseError != nil {
 		return
 	}
@@ -38,7 +38,7 @@ func checkEditPreserves(t *testing.T, name string, data []byte) {
 	if err != nil {
 		return // refused (wrong shape, invalid ledger, unsupported layout): nothing is written
 	}
-	after := analysis.ParseWrangler(name, plan.New)
+	after := wrangler.Parse(name, plan.New)
 	if !after.Parsed() {
 		t.Fatalf("edited file does not parse: %+v %+v\n--- in\n%s\n--- out\n%s", after.ParseError, after.ShapeErrors, data, plan.New)
 	}

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 type jsonEditor struct {
-	doc *analysis.WranglerDoc
+	doc *wrangler.Doc
 	nl  string
 }
 
@@ -61,7 +62,7 @@ func (e *jsonEditor) array(path []string) (arrayEdit, bool) {
 	}
 	a := arrayEdit{data: e.doc.Data, value: l.Value, nl: e.nl}
 	for i := 0; i < e.count(path); i++ {
-		el, _ := e.doc.Loc(join(path, analysis.PathIndex(i))...)
+		el, _ := e.doc.Loc(join(path, wrangler.PathIndex(i))...)
 		a.elems = append(a.elems, el.At)
 	}
 	return a, true
@@ -75,7 +76,7 @@ func (e *jsonEditor) insertMember(path []string, render func(indent string) stri
 		return splice{}, fmt.Errorf("%q is not an object", strings.Join(path, "."))
 	}
 	multiline := strings.Contains(string(d[l.Value.Start:l.Value.End]), "\n")
-	last := analysis.Span{Start: -1, End: -1}
+	last := textpos.Span{Start: -1, End: -1}
 	for _, k := range e.doc.Keys(path...) {
 		if kl, ok := e.doc.Loc(join(path, k)...); ok && kl.At.End > last.End {
 			last = kl.At
@@ -88,7 +89,7 @@ func (e *jsonEditor) insertMember(path []string, render func(indent string) stri
 		}
 		return splice{start: last.End, end: last.End, text: ", " + render("")}, nil
 	}
-	inner := analysis.Span{Start: l.Value.Start + 1, End: l.Value.End - 1}
+	inner := textpos.Span{Start: l.Value.Start + 1, End: l.Value.End - 1}
 	if multiline || len(path) == 0 {
 		closeIndent := lineIndent(d, l.Value.End-1)
 		indent := closeIndent + "  "

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // splice replaces [start, end) with text.
@@ -49,8 +49,8 @@ func applySplices(data []byte, ss []splice) []byte {
 // arrayEdit removes elements of an existing array and appends new ones.
 type arrayEdit struct {
 	data   []byte
-	value  analysis.Span   // the array, `[` .. `]`
-	elems  []analysis.Span // its elements
+	value  textpos.Span   // the array, `[` .. `]`
+	elems  []textpos.Span // its elements
 	remove map[int]bool
 	add    []string // rendered elements
 	nl     string
@@ -68,7 +68,7 @@ func (a arrayEdit) splices() []splice {
 	}
 	if lastKept < 0 {
 		// Nothing survives: rewrite the inside of the brackets.
-		inner := analysis.Span{Start: a.value.Start + 1, End: a.value.End - 1}
+		inner := textpos.Span{Start: a.value.Start + 1, End: a.value.End - 1}
 		if len(a.add) == 0 && n == 0 {
 			return nil
 		}
@@ -119,7 +119,7 @@ func (a arrayEdit) multiline() bool {
 }
 
 // renderFresh renders the inside of an array whose elements all go.
-func (a arrayEdit) renderFresh(inner analysis.Span) string {
+func (a arrayEdit) renderFresh(inner textpos.Span) string {
 	if len(a.add) == 0 {
 		return ""
 	}

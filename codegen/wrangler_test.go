@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 	"golang.org/x/tools/txtar"
 )
 
@@ -202,13 +203,13 @@ func TestPlanWranglerCreates(t *testing.T) {
 	if p.Exists || p.Path != filepath.Join(root, "wrangler.toml") || !strings.HasPrefix(string(p.New), "name = \"my-app\"\nmain = \"worker.ts\"\ncompatibility_date = ") {
 		t.Fatalf("plan = %+v\n%s", p, p.New)
 	}
-	if w := analysis.ParseWrangler(p.Path, p.New); !w.Parsed() {
+	if w := wrangler.Parse(p.Path, p.New); !w.Parsed() {
 		t.Fatalf("created file does not parse: %+v", w.ParseError)
 	}
 }
 
 func TestPlanWranglerRefusesBrokenFile(t *testing.T) {
-	app := &analysis.App{Root: "/app", Wrangler: analysis.ParseWrangler("/app/wrangler.toml", []byte("name = \n"))}
+	app := &analysis.App{Root: "/app", Wrangler: wrangler.Parse("/app/wrangler.toml", []byte("name = \n"))}
 	if _, err := PlanWrangler(app, Options{}); err == nil || !strings.Contains(err.Error(), "WRANGLER_CONFIG") {
 		t.Fatalf("err = %v", err)
 	}
@@ -227,9 +228,9 @@ func TestNextTag(t *testing.T) {
 		{[]string{"cloudwerk-2", "b"}, "cloudwerk-3"},
 	}
 	for _, tt := range tests {
-		var migs []analysis.Migration
+		var migs []wrangler.Migration
 		for _, tag := range tt.tags {
-			migs = append(migs, analysis.Migration{Tag: tag})
+			migs = append(migs, wrangler.Migration{Tag: tag})
 		}
 		if got := nextTag(migs); got != tt.want {
 			t.Errorf("nextTag(%v) = %q, want %q", tt.tags, got, tt.want)
@@ -250,7 +251,7 @@ func BenchmarkPlanWranglerUpToDate10k(b *testing.B) {
 		classes = append(classes, fmt.Sprintf("%q", o.Class))
 	}
 	fmt.Fprintf(&src, "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [%s]\n", strings.Join(classes, ", "))
-	w := analysis.ParseWrangler("wrangler.toml", []byte(src.String()))
+	w := wrangler.Parse("wrangler.toml", []byte(src.String()))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := editWrangler(w, objs, Options{})

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 type tomlEditor struct {
-	doc *analysis.WranglerDoc
+	doc *wrangler.Doc
 	nl  string
 }
 
@@ -128,7 +128,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 		return nil, err
 	}
 	n := e.count(bp)
-	first, hasFirst := e.doc.Loc(join(bp, analysis.PathIndex(0))...)
+	first, hasFirst := e.doc.Loc(join(bp, wrangler.PathIndex(0))...)
 	arrLoc, hasArr := e.doc.Loc(bp...)
 	switch {
 	case hasFirst && first.Block: // [[...durable_objects.bindings]] blocks
@@ -139,8 +139,8 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 		ins := -1
 		ends := e.blockEnds(bp)
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc(join(bp, analysis.PathIndex(i))...)
-			end := ends[analysis.PathIndex(i)]
+			l, _ := e.doc.Loc(join(bp, wrangler.PathIndex(i))...)
+			end := ends[wrangler.PathIndex(i)]
 			if end > ins {
 				ins = end
 			}
@@ -170,7 +170,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 	case hasArr && !arrLoc.Block: // bindings = [ ... ]
 		a := arrayEdit{data: e.doc.Data, value: arrLoc.Value, remove: be.remove, nl: e.nl}
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc(join(bp, analysis.PathIndex(i))...)
+			l, _ := e.doc.Loc(join(bp, wrangler.PathIndex(i))...)
 			a.elems = append(a.elems, l.At)
 		}
 		for _, o := range be.add {
@@ -224,7 +224,7 @@ func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
 }
 
 // inlineTableInsert adds `member` to the inline table at path.
-func (e *tomlEditor) inlineTableInsert(path []string, l analysis.Located, member string) (splice, error) {
+func (e *tomlEditor) inlineTableInsert(path []string, l wrangler.Located, member string) (splice, error) {
 	d := e.doc.Data
 	if l.Value.Start >= len(d) || d[l.Value.Start] != '{' {
 		return splice{}, fmt.Errorf("%s is not a table", strings.Join(path, "."))
@@ -238,17 +238,17 @@ func (e *tomlEditor) inlineTableInsert(path []string, l analysis.Located, member
 
 func (e *tomlEditor) migration(m *PlannedMigration) ([]splice, error) {
 	n := e.count([]string{"migrations"})
-	first, hasFirst := e.doc.Loc("migrations", analysis.PathIndex(0))
+	first, hasFirst := e.doc.Loc("migrations", wrangler.PathIndex(0))
 	arr, hasArr := e.doc.Loc("migrations")
 	fields := tomlMigrationFields(m)
 	block := "[[migrations]]" + e.nl + strings.Join(fields, e.nl) + e.nl
 	switch {
 	case hasFirst && first.Block:
-		return []splice{late(e.insertAt(e.sectionsEnd([]string{"migrations", analysis.PathIndex(n - 1)}), e.nl+block))}, nil
+		return []splice{late(e.insertAt(e.sectionsEnd([]string{"migrations", wrangler.PathIndex(n - 1)}), e.nl+block))}, nil
 	case hasArr && !arr.Block:
 		a := arrayEdit{data: e.doc.Data, value: arr.Value, nl: e.nl, add: []string{"{ " + strings.Join(fields, ", ") + " }"}}
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc("migrations", analysis.PathIndex(i))
+			l, _ := e.doc.Loc("migrations", wrangler.PathIndex(i))
 			a.elems = append(a.elems, l.At)
 		}
 		return a.splices(), nil

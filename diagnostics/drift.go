@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
@@ -63,8 +65,8 @@ func wranglerFindings(app *analysis.App) []Diagnostic {
 
 type drift struct {
 	app    *analysis.App
-	w      *analysis.WranglerConfig
-	ledger *analysis.Ledger
+	w      *wrangler.Config
+	ledger *wrangler.Ledger
 
 	planned bool
 	fix     *Fix // the wrangler edit generate would make, when it can be made
@@ -112,7 +114,7 @@ func (d *drift) planFix(title string, preferred bool, opts codegen.Options) []Fi
 }
 
 // minimalEdit turns old -> new into one edit of whole lines.
-func minimalEdit(w *analysis.WranglerConfig, old, new []byte) TextEdit {
+func minimalEdit(w *wrangler.Config, old, new []byte) TextEdit {
 	p := 0
 	for p < len(old) && p < len(new) && old[p] == new[p] {
 		p++
@@ -129,7 +131,7 @@ func minimalEdit(w *analysis.WranglerConfig, old, new []byte) TextEdit {
 		e++
 	}
 	ne := len(new) - (len(old) - e)
-	return TextEdit{Path: w.Path, Range: w.Doc.Range(analysis.Span{Start: p, End: e}), NewText: string(new[p:ne])}
+	return TextEdit{Path: w.Path, Range: w.Doc.Range(textpos.Span{Start: p, End: e}), NewText: string(new[p:ne])}
 }
 
 // objects checks each valid object against bindings and the ledger.
@@ -179,7 +181,7 @@ func (d *drift) objects() []Diagnostic {
 // mirrorOnWrangler copies a finding about something the wrangler file lacks onto
 // the wrangler file itself (at the array that lacks it, or the top of the file),
 // so the editor shows it on both files involved.
-func mirrorOnWrangler(diag Diagnostic, w *analysis.WranglerConfig, e *analysis.Entry) Diagnostic {
+func mirrorOnWrangler(diag Diagnostic, w *wrangler.Config, e *analysis.Entry) Diagnostic {
 	m := diag
 	m.Path = w.Path
 	m.Range = analysis.Range{}
@@ -234,13 +236,13 @@ func (d *drift) kvStorage(e *analysis.Entry) Diagnostic {
 }
 
 // bindingFindings checks the binding of e in one bindings array (env "" = top level).
-func (d *drift) bindingFindings(e *analysis.Entry, bindings []analysis.DOBinding, env string) []Diagnostic {
+func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding, env string) []Diagnostic {
 	w := d.w
 	where := "the top level of " + filepath.Base(w.Path)
 	if env != "" {
 		where = "env." + env + " of " + filepath.Base(w.Path)
 	}
-	var byName, byClass *analysis.DOBinding
+	var byName, byClass *wrangler.DOBinding
 	for i := range bindings {
 		b := &bindings[i]
 		if b.Name == e.BindingName && byName == nil {
@@ -250,7 +252,7 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []analysis.DOBinding
 			byClass = b
 		}
 	}
-	mismatch := func(b *analysis.DOBinding, msg string) []Diagnostic {
+	mismatch := func(b *wrangler.DOBinding, msg string) []Diagnostic {
 		return []Diagnostic{
 			{Code: BindingMismatch, Severity: Error, Path: e.Path, Range: objectAnchor(e), Message: msg,
 				Related: []Related{{Path: w.Path, Range: b.At, Message: "binding " + b.Name}}, Fixes: d.wranglerFix()},
@@ -289,7 +291,7 @@ func (d *drift) orphans() []Diagnostic {
 			defined[e.ClassName] = e
 		}
 	}
-	check := func(bs []analysis.DOBinding, where string) {
+	check := func(bs []wrangler.DOBinding, where string) {
 		for _, b := range bs {
 			if b.Local() && defined[b.ClassName] == nil {
 				out = append(out, Diagnostic{Code: BindingOrphaned, Severity: Warning, Path: w.Path, Range: b.At,

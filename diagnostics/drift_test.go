@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 const driftSQLiteObject = `import { defineDurableObject } from '@cloudwerk/durable-object'
@@ -147,7 +148,7 @@ func TestDriftFixes(t *testing.T) {
 		e := d.Fixes[0].Edits[0]
 		old, _ := os.ReadFile(e.Path)
 		applied := string(old[:e.Range.Start.Offset]) + e.NewText + string(old[e.Range.End.Offset:])
-		w := analysis.ParseWrangler(e.Path, []byte(applied))
+		w := wrangler.Parse(e.Path, []byte(applied))
 		if !w.Parsed() || len(w.Bindings) != 1 || len(w.Migrations) != 1 || w.Migrations[0].NewClasses[0].Name != "Counter" {
 			t.Errorf("%s fix gives:\n%s", code, applied)
 		}

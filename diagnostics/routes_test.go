@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 const routeSrc = `import { durableObjects, getDurableObject } from '@cloudwerk/core/bindings'
@@ -24,7 +25,7 @@ export async function GET() {
 func routeApp(t *testing.T) (*analysis.App, srcDoc, *analysis.RouteFile) {
 	counter := counterFile(t, objDir+"counter.ts").entry()
 	app := appOf(counter)
-	app.Wrangler = &analysis.WranglerConfig{Bindings: []analysis.DOBinding{{Name: "EXTERNAL", ClassName: "External", ScriptName: "other-worker"}}}
+	app.Wrangler = &wrangler.Config{Bindings: []wrangler.DOBinding{{Name: "EXTERNAL", ClassName: "External", ScriptName: "other-worker"}}}
 	s := srcDoc{t, routeSrc}
 	rf := &analysis.RouteFile{Path: "/proj/app/routes/route.ts", Refs: []analysis.RouteRef{
 		{Kind: analysis.RefObjectProperty, Object: "Cuonter", At: s.at("Cuonter", 0)},

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // CodeLens summarises the object defined by the document.
@@ -40,7 +41,7 @@ func lensTitle(a *appState, e *analysis.Entry) string {
 	return strings.Join(parts, " · ")
 }
 
-func liveClass(a *appState, e *analysis.Entry) *analysis.LiveClass {
+func liveClass(a *appState, e *analysis.Entry) *wrangler.LiveClass {
 	if w := a.app.Wrangler; w != nil && w.Parsed() {
 		return w.Ledger().Live[e.ClassName]
 	}

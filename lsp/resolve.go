@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // target is the object (and optionally method) under the cursor.
@@ -65,7 +66,7 @@ func (s *snapshot) resolve(path string, off int) *target {
 		return nil
 	}
 	if w := a.app.Wrangler; w != nil && w.Path == path {
-		bindings := append([]analysis.DOBinding(nil), w.Bindings...)
+		bindings := append([]wrangler.DOBinding(nil), w.Bindings...)
 		for _, env := range w.Envs {
 			bindings = append(bindings, env.Bindings...)
 		}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
@@ -165,7 +166,7 @@ func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
 	return r
 }
 
-func refNames(refs []analysis.ClassRef) []string {
+func refNames(refs []wrangler.ClassRef) []string {
 	var out []string
 	for _, c := range refs {
 		out = append(out, c.Name)

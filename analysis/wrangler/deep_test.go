@@ -1,4 +1,4 @@
-package analysis
+package wrangler
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ func TestWranglerDeepNesting(t *testing.T) {
 		{"wrangler.jsonc", `{"name": "x", "a":` + strings.Repeat("[", 900) + strings.Repeat("]", 900) + `}`, false},
 	}
 	for _, tt := range tests {
-		w := ParseWrangler(tt.name, []byte(tt.src))
+		w := Parse(tt.name, []byte(tt.src))
 		if (w.ParseError != nil) != tt.wantErr {
 			t.Errorf("%s (%d bytes): parse error = %v, want error %v", tt.name, len(tt.src), w.ParseError, tt.wantErr)
 		}
@@ -36,7 +36,7 @@ func TestWranglerManyMigrations(t *testing.T) {
 	for i := 1; i <= 20000; i++ {
 		fmt.Fprintf(&b, "[[migrations]]\ntag = \"v%d\"\nnew_classes = [\"C%d\"]\n", i, i)
 	}
-	w := ParseWrangler("wrangler.toml", []byte(b.String()))
+	w := Parse("wrangler.toml", []byte(b.String()))
 	if !w.Parsed() || len(w.Migrations) != 20000 || len(w.Ledger().Live) != 20000 {
 		t.Fatalf("parsed=%v migrations=%d", w.Parsed(), len(w.Migrations))
 	}

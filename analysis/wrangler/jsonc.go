@@ -1,6 +1,6 @@
 // This file locates the members and array elements of a JSON/JSONC wrangler file
 // (comments and trailing commas allowed, as wrangler accepts them) with tailscale/hujson.
-package analysis
+package wrangler
 
 import (
 	"encoding/json"
@@ -10,11 +10,13 @@ import (
 	"strings"
 
 	"github.com/tailscale/hujson"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 var hujsonErrPos = regexp.MustCompile(`line (\d+), column (\d+)`)
 
-func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
+func (d *Doc) parseJSONC() (ok bool, errOff int, msg string) {
 	if off := jsonTooDeep(d.Data); off >= 0 {
 		return false, off, fmt.Sprintf("wrangler config: nested more than %d levels deep", maxJSONDepth)
 	}
@@ -31,7 +33,7 @@ func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
 	if _, isObj := v.Value.(*hujson.Object); !isObj {
 		return false, v.StartOffset, "wrangler config: the top-level value must be an object"
 	}
-	d.setLoc(nil, Located{At: Span{v.StartOffset, v.EndOffset}, Value: Span{v.StartOffset, v.EndOffset}})
+	d.setLoc(nil, Located{At: textpos.Span{Start: v.StartOffset, End: v.EndOffset}, Value: textpos.Span{Start: v.StartOffset, End: v.EndOffset}})
 	d.locateJSON(&v, nil)
 	std := v.Clone()
 	std.Standardize()
@@ -44,7 +46,7 @@ func (d *WranglerDoc) parseJSONC() (ok bool, errOff int, msg string) {
 }
 
 // locateJSON records the members and elements under v; iterative over siblings, recursive over depth.
-func (d *WranglerDoc) locateJSON(v *hujson.Value, path []string) {
+func (d *Doc) locateJSON(v *hujson.Value, path []string) {
 	if len(path) >= maxLocateDepth {
 		return
 	}
@@ -54,14 +56,14 @@ func (d *WranglerDoc) locateJSON(v *hujson.Value, path []string) {
 			m := &t.Members[i]
 			name := m.Name.Value.(hujson.Literal).String()
 			p := append(append([]string(nil), path...), name)
-			d.setLoc(p, Located{At: Span{m.Name.StartOffset, m.Value.EndOffset}, Value: Span{m.Value.StartOffset, m.Value.EndOffset}})
+			d.setLoc(p, Located{At: textpos.Span{Start: m.Name.StartOffset, End: m.Value.EndOffset}, Value: textpos.Span{Start: m.Value.StartOffset, End: m.Value.EndOffset}})
 			d.locateJSON(&m.Value, p)
 		}
 	case *hujson.Array:
 		for i := range t.Elements {
 			e := &t.Elements[i]
 			p := append(append([]string(nil), path...), PathIndex(i))
-			s := Span{e.StartOffset, e.EndOffset}
+			s := textpos.Span{Start: e.StartOffset, End: e.EndOffset}
 			d.setLoc(p, Located{At: s, Value: s})
 			d.locateJSON(e, p)
 		}

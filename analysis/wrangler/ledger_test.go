@@ -1,4 +1,4 @@
-package analysis
+package wrangler
 
 import (
 	"strings"
@@ -69,7 +69,7 @@ deleted_classes = ["X"]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := ParseWrangler("wrangler.toml", []byte(tt.src))
+			w := Parse("wrangler.toml", []byte(tt.src))
 			if !w.Parsed() {
 				t.Fatalf("parse: %+v %+v", w.ParseError, w.ShapeErrors)
 			}
@@ -99,7 +99,7 @@ deleted_classes = ["X"]
 }
 
 func TestLedgerCreatedBy(t *testing.T) {
-	w := ParseWrangler("wrangler.toml", []byte("[[migrations]]\ntag = \"v1\"\nnew_classes = [\"A\"]\n[[migrations]]\ntag = \"v2\"\nrenamed_classes = [{ from = \"A\", to = \"B\" }]\n"))
+	w := Parse("wrangler.toml", []byte("[[migrations]]\ntag = \"v1\"\nnew_classes = [\"A\"]\n[[migrations]]\ntag = \"v2\"\nrenamed_classes = [{ from = \"A\", to = \"B\" }]\n"))
 	b := w.Ledger().Live["B"]
 	if b == nil || b.CreatedBy != "v1" || b.Migration != 1 {
 		t.Fatalf("B = %+v", b)

@@ -2,26 +2,28 @@
 // (src/dev/class-names-sqlite.ts): per entry, deleted_classes, then renamed_classes,
 // then new_classes, then new_sqlite_classes; the result is the set of live classes
 // with their storage and the tag that created them.
-package analysis
+package wrangler
 
 import (
 	"fmt"
 	"sort"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // LiveClass is a class alive after the ledger replays.
 type LiveClass struct {
 	Name      string
-	SQLite    bool   // created by new_sqlite_classes (else KV-backed)
-	CreatedBy string // tag of the migration that created it (the rename target keeps the creator's tag)
-	Migration int    // index of the migration that created or last renamed it
-	At        Range  // where the class got its current name (the new_* or renamed_classes entry)
+	SQLite    bool          // created by new_sqlite_classes (else KV-backed)
+	CreatedBy string        // tag of the migration that created it (the rename target keeps the creator's tag)
+	Migration int           // index of the migration that created or last renamed it
+	At        textpos.Range // where the class got its current name (the new_* or renamed_classes entry)
 }
 
 // LedgerError is an entry that does not replay (LEDGER_INVALID).
 type LedgerError struct {
 	Migration int
-	At        Range
+	At        textpos.Range
 	Message   string // wrangler's own wording where wrangler has one
 }
 
@@ -44,9 +46,9 @@ func (l *Ledger) LiveNames() []string {
 	return out
 }
 
-// ReplayLedger replays migrations in order. Unlike wrangler, which stops at the
+// Replay replays migrations in order. Unlike wrangler, which stops at the
 // first error, it skips the failing operation and goes on, so every problem is reported.
-func ReplayLedger(migs []Migration) *Ledger {
+func Replay(migs []Migration) *Ledger {
 	l := &Ledger{Live: map[string]*LiveClass{}, Tags: map[string]int{}, Gone: map[string]bool{}}
 	for _, m := range migs {
 		if first, dup := l.Tags[m.Tag]; dup && m.Tag != "" {
@@ -91,6 +93,6 @@ func (l *Ledger) create(m Migration, classes []ClassRef, sqlite bool, kind strin
 	}
 }
 
-func (l *Ledger) fail(m Migration, at Range, msg string) {
+func (l *Ledger) fail(m Migration, at textpos.Range, msg string) {
 	l.Errors = append(l.Errors, LedgerError{Migration: m.Index, At: at, Message: fmt.Sprintf("migrations[%d] (tag %q): %s", m.Index, m.Tag, msg)})
 }

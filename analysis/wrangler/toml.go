@@ -1,16 +1,18 @@
 // This file locates the tables, keys and array elements of a TOML wrangler file.
 // go-toml's unstable parser gives key and key/value byte ranges; array elements and
 // inline-table ends are found with a small scanner over the (already valid) input.
-package analysis
+package wrangler
 
 import (
 	"errors"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
-func (d *WranglerDoc) parseTOML() (ok bool, errOff int, msg string) {
+func (d *Doc) parseTOML() (ok bool, errOff int, msg string) {
 	data := d.Data
 	var p unstable.Parser
 	p.Reset(data)
@@ -40,7 +42,7 @@ func (d *WranglerDoc) parseTOML() (ok bool, errOff int, msg string) {
 			d.Sections = append(d.Sections, TOMLSection{Path: resolved, Array: e.Kind == unstable.ArrayTable, Start: start, HeaderEnd: hdrEnd, End: hdrEnd})
 			sec = &d.Sections[len(d.Sections)-1]
 			cur = resolved
-			d.setLoc(resolved, Located{At: Span{start, hdrEnd}, Value: Span{start, hdrEnd}, Block: true})
+			d.setLoc(resolved, Located{At: textpos.Span{Start: start, End: hdrEnd}, Value: textpos.Span{Start: start, End: hdrEnd}, Block: true})
 		case unstable.KeyValue:
 			end := d.locateKeyValue(e, cur)
 			if sec != nil {
@@ -59,7 +61,7 @@ func (d *WranglerDoc) parseTOML() (ok bool, errOff int, msg string) {
 	}
 	// Block locations cover the whole section once its end is known.
 	for _, s := range d.Sections {
-		d.setLoc(s.Path, Located{At: Span{s.Start, s.End}, Value: Span{s.Start, s.End}, Block: true})
+		d.setLoc(s.Path, Located{At: textpos.Span{Start: s.Start, End: s.End}, Value: textpos.Span{Start: s.Start, End: s.End}, Block: true})
 	}
 
 	root := map[string]any{}
@@ -90,7 +92,7 @@ func keyOf(n *unstable.Node) (parts []string, first, last *unstable.Node) {
 }
 
 // locateKeyValue records the key/value n under prefix (and everything inside its value); returns its end.
-func (d *WranglerDoc) locateKeyValue(n *unstable.Node, prefix []string) int {
+func (d *Doc) locateKeyValue(n *unstable.Node, prefix []string) int {
 	keys, first, last := keyOf(n)
 	path := append(append([]string(nil), prefix...), keys...)
 	start := int(first.Raw.Offset)
@@ -99,13 +101,13 @@ func (d *WranglerDoc) locateKeyValue(n *unstable.Node, prefix []string) int {
 	if vs < len(d.Data) && d.Data[vs] == '=' {
 		vs = skipTOMLBlank(d.Data, vs+1)
 	}
-	d.setLoc(path, Located{At: Span{start, end}, Value: Span{vs, end}})
-	d.locateValue(n.Value(), path, Span{vs, end})
+	d.setLoc(path, Located{At: textpos.Span{Start: start, End: end}, Value: textpos.Span{Start: vs, End: end}})
+	d.locateValue(n.Value(), path, textpos.Span{Start: vs, End: end})
 	return end
 }
 
 // locateValue records the children of an array or inline-table value.
-func (d *WranglerDoc) locateValue(v *unstable.Node, path []string, at Span) {
+func (d *Doc) locateValue(v *unstable.Node, path []string, at textpos.Span) {
 	if len(path) >= maxLocateDepth {
 		return
 	}
@@ -138,8 +140,8 @@ func (d *WranglerDoc) locateValue(v *unstable.Node, path []string, at Span) {
 }
 
 // tomlArrayElements returns the spans of the elements of the array opening at open.
-func tomlArrayElements(data []byte, open int) []Span {
-	var out []Span
+func tomlArrayElements(data []byte, open int) []textpos.Span {
+	var out []textpos.Span
 	if open >= len(data) || data[open] != '[' {
 		return nil
 	}
@@ -155,7 +157,7 @@ func tomlArrayElements(data []byte, open int) []Span {
 		}
 		start := i
 		end := skipTOMLValue(data, i)
-		out = append(out, Span{start, end})
+		out = append(out, textpos.Span{Start: start, End: end})
 		i = end
 	}
 }

@@ -1,4 +1,4 @@
-package analysis
+package wrangler
 
 import (
 	"os"
@@ -53,11 +53,11 @@ const jsoncSample = `{
 `
 
 func TestParseWranglerTOML(t *testing.T) {
-	w := ParseWrangler("/x/wrangler.toml", []byte(tomlSample))
+	w := Parse("/x/wrangler.toml", []byte(tomlSample))
 	if !w.Parsed() {
 		t.Fatalf("parse: %+v %+v", w.ParseError, w.ShapeErrors)
 	}
-	if w.Name != "demo" || w.Main != "worker.ts" || w.Format != WranglerTOML {
+	if w.Name != "demo" || w.Main != "worker.ts" || w.Format != TOML {
 		t.Errorf("name/main/format = %q %q %v", w.Name, w.Main, w.Format)
 	}
 	if len(w.Bindings) != 2 || w.Bindings[0].Name != "COUNTER" || w.Bindings[1].ScriptName != "other-worker" || w.Bindings[1].Local() {
@@ -92,11 +92,11 @@ func TestParseWranglerTOML(t *testing.T) {
 }
 
 func TestParseWranglerJSONC(t *testing.T) {
-	w := ParseWrangler("/x/wrangler.jsonc", []byte(jsoncSample))
+	w := Parse("/x/wrangler.jsonc", []byte(jsoncSample))
 	if !w.Parsed() {
 		t.Fatalf("parse: %+v %+v", w.ParseError, w.ShapeErrors)
 	}
-	if w.Format != WranglerJSONC || len(w.Bindings) != 1 || len(w.Migrations) != 1 || len(w.Envs) != 1 || w.Envs[0].DeclaresDurableObjects {
+	if w.Format != JSONC || len(w.Bindings) != 1 || len(w.Migrations) != 1 || len(w.Envs) != 1 || w.Envs[0].DeclaresDurableObjects {
 		t.Fatalf("model = %+v", w)
 	}
 	b := w.Bindings[0]
@@ -129,7 +129,7 @@ func TestParseWranglerErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := ParseWrangler(tt.path, []byte(tt.src))
+			w := Parse(tt.path, []byte(tt.src))
 			if tt.wantParse {
 				if w.ParseError == nil {
 					t.Fatalf("no parse error")
@@ -153,7 +153,7 @@ func TestParseWranglerErrors(t *testing.T) {
 }
 
 func TestExportsTable(t *testing.T) {
-	w := ParseWrangler("wrangler.toml", []byte("[exports]\nCounter = { type = \"durable_object\", storage = \"sqlite\" }\nOther = { type = \"worker\" }\n"))
+	w := Parse("wrangler.toml", []byte("[exports]\nCounter = { type = \"durable_object\", storage = \"sqlite\" }\nOther = { type = \"worker\" }\n"))
 	if !w.Parsed() || !w.UsesExports || len(w.Exports) != 1 || w.Exports[0].Class != "Counter" || w.Exports[0].Storage != "sqlite" {
 		t.Fatalf("exports = %+v %+v", w.Exports, w.ShapeErrors)
 	}
@@ -161,7 +161,7 @@ func TestExportsTable(t *testing.T) {
 
 func TestPosUTF16(t *testing.T) {
 	src := "name = \"é😀\"\nmain = \"w\"\n"
-	d, issue := ParseWranglerDoc(WranglerTOML, []byte(src))
+	d, issue := ParseDoc(TOML, []byte(src))
 	if issue != nil {
 		t.Fatal(issue)
 	}
@@ -182,27 +182,27 @@ func TestFindWranglerFile(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Join(root, "repo", ".git"), 0o755))
 	write := func(p string) { must(t, os.WriteFile(p, []byte("name = \"x\"\n"), 0o644)) }
 
-	if p, _ := FindWranglerFile(app); p != "" {
+	if p, _ := Find(app); p != "" {
 		t.Fatalf("found %q in an empty tree", p)
 	}
 	write(filepath.Join(root, "wrangler.json")) // above the repository: ignored
-	if p, _ := FindWranglerFile(app); p != "" {
+	if p, _ := Find(app); p != "" {
 		t.Fatalf("found %q above .git", p)
 	}
 	write(filepath.Join(app, "wrangler.toml"))
 	write(filepath.Join(root, "repo", "wrangler.jsonc"))
 	// Like wrangler's find-up per name: a wrangler.jsonc further up beats a wrangler.toml here.
-	if p, others := FindWranglerFile(app); p != filepath.Join(root, "repo", "wrangler.jsonc") || others != nil {
+	if p, others := Find(app); p != filepath.Join(root, "repo", "wrangler.jsonc") || others != nil {
 		t.Fatalf("got %q %v", p, others)
 	}
 	write(filepath.Join(app, "wrangler.json"))
-	p, others := FindWranglerFile(app)
+	p, others := Find(app)
 	if p != filepath.Join(app, "wrangler.json") || !reflect.DeepEqual(others, []string{filepath.Join(app, "wrangler.toml")}) {
 		t.Fatalf("got %q %v", p, others)
 	}
-	w := LoadWrangler(app)
-	if w == nil || w.Format != WranglerJSON || len(w.Ambiguous) != 1 {
-		t.Fatalf("LoadWrangler = %+v", w)
+	w := Load(app)
+	if w == nil || w.Format != JSON || len(w.Ambiguous) != 1 {
+		t.Fatalf("Load = %+v", w)
 	}
 }
 

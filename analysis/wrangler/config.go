@@ -1,7 +1,7 @@
 // This file defines the wrangler configuration model and how the file is found and
 // read: the durable-object bindings (top level and per environment), the
 // [[migrations]] ledger and the declarative `exports` table, each with its range.
-package analysis
+package wrangler
 
 import (
 	"crypto/sha256"
@@ -10,30 +10,32 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
-// WranglerFileNames are the names wrangler looks for, in its order of preference.
-var WranglerFileNames = []string{"wrangler.json", "wrangler.jsonc", "wrangler.toml"}
+// FileNames are the names wrangler looks for, in its order of preference.
+var FileNames = []string{"wrangler.json", "wrangler.jsonc", "wrangler.toml"}
 
 // DOBinding is one entry of `durable_objects.bindings`.
 type DOBinding struct {
 	Name        string
 	ClassName   string
-	ScriptName  string // set for a class that lives in another worker
-	Environment string // the `environment` key of the entry (another worker's env)
-	Env         string // the [env.X] the binding is declared in, "" at top level
-	Index       int    // position in its bindings array
-	At          Range  // the whole entry ([[...]] block, inline table, JSON object)
-	ClassAt     Range  // the class_name value (At when absent)
+	ScriptName  string        // set for a class that lives in another worker
+	Environment string        // the `environment` key of the entry (another worker's env)
+	Env         string        // the [env.X] the binding is declared in, "" at top level
+	Index       int           // position in its bindings array
+	At          textpos.Range // the whole entry ([[...]] block, inline table, JSON object)
+	ClassAt     textpos.Range // the class_name value (At when absent)
 }
 
 // Local reports whether the binding's class is defined by this worker.
 func (b DOBinding) Local() bool { return b.ScriptName == "" }
 
-// WranglerEnv is one `[env.X]` of the wrangler file.
-type WranglerEnv struct {
+// Env is one `[env.X]` of the wrangler file.
+type Env struct {
 	Name string
-	At   Range // the env's table or key
+	At   textpos.Range // the env's table or key
 	// DeclaresDurableObjects is true when the env has its own `durable_objects`
 	// (wrangler does not inherit top-level bindings into environments).
 	DeclaresDurableObjects bool
@@ -43,21 +45,21 @@ type WranglerEnv struct {
 // ClassRef is one class name inside a migration.
 type ClassRef struct {
 	Name string
-	At   Range
+	At   textpos.Range
 }
 
 // ClassRename is one `renamed_classes` entry.
 type ClassRename struct {
 	From, To string
-	At       Range
+	At       textpos.Range
 }
 
 // Migration is one `[[migrations]]` entry of the ledger.
 type Migration struct {
 	Index            int
 	Tag              string
-	At               Range // the whole entry
-	TagAt            Range
+	At               textpos.Range // the whole entry
+	TagAt            textpos.Range
 	NewClasses       []ClassRef
 	NewSqliteClasses []ClassRef
 	RenamedClasses   []ClassRename
@@ -74,13 +76,13 @@ type ExportEntry struct {
 	Class   string
 	Type    string
 	Storage string // "sqlite" or "kv"
-	At      Range
+	At      textpos.Range
 }
 
-// WranglerConfig is the wrangler file an app deploys with.
-type WranglerConfig struct {
+// Config is the wrangler file an app deploys with.
+type Config struct {
 	Path   string // absolute
-	Format WranglerFormat
+	Format Format
 	Hash   string // hex SHA-256 of Data
 	Data   []byte
 
@@ -88,9 +90,9 @@ type WranglerConfig struct {
 	Ambiguous []string
 
 	// Doc is the parsed file; nil when it does not parse (ParseError is set).
-	Doc         *WranglerDoc
-	ParseError  *WranglerIssue
-	ShapeErrors []WranglerIssue // wrong shapes in the parts this tool reads
+	Doc         *Doc
+	ParseError  *Issue
+	ShapeErrors []Issue // wrong shapes in the parts this tool reads
 
 	Name              string
 	Main              string
@@ -98,32 +100,32 @@ type WranglerConfig struct {
 
 	HasDurableObjects bool // the top level declares `durable_objects`
 	Bindings          []DOBinding
-	Envs              []WranglerEnv // sorted by name
+	Envs              []Env // sorted by name
 
 	HasMigrations bool
 	Migrations    []Migration
-	MigrationsAt  Range
+	MigrationsAt  textpos.Range
 
 	UsesExports bool
 	Exports     []ExportEntry
-	ExportsAt   Range
+	ExportsAt   textpos.Range
 }
 
 // Parsed reports whether the file parsed and has the shape this tool edits.
-func (w *WranglerConfig) Parsed() bool {
+func (w *Config) Parsed() bool {
 	return w != nil && w.ParseError == nil && len(w.ShapeErrors) == 0
 }
 
 // Ledger replays the migrations.
-func (w *WranglerConfig) Ledger() *Ledger { return ReplayLedger(w.Migrations) }
+func (w *Config) Ledger() *Ledger { return Replay(w.Migrations) }
 
-// FindWranglerFile returns the file wrangler would use for an app at appRoot, and
+// Find returns the file wrangler would use for an app at appRoot, and
 // the other wrangler files found in the same folder. Like wrangler (find-up per
 // name), each name is searched upwards on its own, in the order wrangler.json,
 // wrangler.jsonc, wrangler.toml. Unlike wrangler, the search stops at the folder
 // that holds `.git`, so a stray file above the repository is never picked up.
-func FindWranglerFile(appRoot string) (path string, others []string) {
-	for _, name := range WranglerFileNames {
+func Find(appRoot string) (path string, others []string) {
+	for _, name := range FileNames {
 		for dir := filepath.Clean(appRoot); ; {
 			if isFile(filepath.Join(dir, name)) {
 				path = filepath.Join(dir, name)
@@ -146,7 +148,7 @@ func FindWranglerFile(appRoot string) (path string, others []string) {
 		return "", nil
 	}
 	dir := filepath.Dir(path)
-	for _, name := range WranglerFileNames {
+	for _, name := range FileNames {
 		if p := filepath.Join(dir, name); p != path && isFile(p) {
 			others = append(others, p)
 		}
@@ -157,29 +159,29 @@ func FindWranglerFile(appRoot string) (path string, others []string) {
 func isFile(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
 func isDir(p string) bool  { st, err := os.Stat(p); return err == nil && st.IsDir() }
 
-// LoadWrangler finds and reads the wrangler file wrangler would use for the app
+// Load finds and reads the wrangler file wrangler would use for the app
 // at appRoot (searching upwards); nil when there is none.
-func LoadWrangler(appRoot string) *WranglerConfig {
-	path, others := FindWranglerFile(appRoot)
+func Load(appRoot string) *Config {
+	path, others := Find(appRoot)
 	if path == "" {
 		return nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		w := &WranglerConfig{Path: path, Format: WranglerFormatOf(path), Ambiguous: others}
-		w.ParseError = &WranglerIssue{Message: fmt.Sprintf("cannot read %s: %v", filepath.Base(path), err)}
+		w := &Config{Path: path, Format: FormatOf(path), Ambiguous: others}
+		w.ParseError = &Issue{Message: fmt.Sprintf("cannot read %s: %v", filepath.Base(path), err)}
 		return w
 	}
-	w := ParseWrangler(path, data)
+	w := Parse(path, data)
 	w.Ambiguous = others
 	return w
 }
 
-// ParseWrangler reads wrangler file content (e.g. an unsaved editor buffer).
-func ParseWrangler(path string, data []byte) *WranglerConfig {
+// Parse reads wrangler file content (e.g. an unsaved editor buffer).
+func Parse(path string, data []byte) *Config {
 	sum := sha256.Sum256(data)
-	w := &WranglerConfig{Path: path, Format: WranglerFormatOf(path), Hash: hex.EncodeToString(sum[:]), Data: data}
-	doc, issue := ParseWranglerDoc(w.Format, data)
+	w := &Config{Path: path, Format: FormatOf(path), Hash: hex.EncodeToString(sum[:]), Data: data}
+	doc, issue := ParseDoc(w.Format, data)
 	if issue != nil {
 		w.ParseError = issue
 		return w
@@ -190,7 +192,7 @@ func ParseWrangler(path string, data []byte) *WranglerConfig {
 }
 
 // read fills the model from the parsed document, recording wrong shapes.
-func (w *WranglerConfig) read() {
+func (w *Config) read() {
 	d := w.Doc
 	w.Name, _ = d.Root["name"].(string)
 	w.Main, _ = d.Root["main"].(string)
@@ -211,7 +213,7 @@ func (w *WranglerConfig) read() {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			env := WranglerEnv{Name: name, At: w.rangeOf([]string{"env", name})}
+			env := Env{Name: name, At: w.rangeOf([]string{"env", name})}
 			em, isMap := m[name].(map[string]any)
 			if !isMap {
 				w.shapeError([]string{"env", name}, fmt.Sprintf(`"env.%s" should be a table`, name))
@@ -238,7 +240,7 @@ func (w *WranglerConfig) read() {
 }
 
 // rangeOf returns the range of the value at path, falling back to its closest located ancestor.
-func (w *WranglerConfig) rangeOf(path []string) Range {
+func (w *Config) rangeOf(path []string) textpos.Range {
 	// An array of tables has no span of its own: use its first block.
 	if _, ok := w.Doc.Loc(path...); !ok {
 		if l, ok := w.Doc.Loc(join(path, PathIndex(0))...); ok && l.Block {
@@ -250,19 +252,19 @@ func (w *WranglerConfig) rangeOf(path []string) Range {
 			return w.Doc.Range(l.At)
 		}
 	}
-	return w.Doc.Range(Span{0, 0})
+	return w.Doc.Range(textpos.Span{Start: 0, End: 0})
 }
 
 // valueRangeOf is rangeOf for the value alone.
-func (w *WranglerConfig) valueRangeOf(path []string) Range {
+func (w *Config) valueRangeOf(path []string) textpos.Range {
 	if l, ok := w.Doc.Loc(path...); ok {
 		return w.Doc.Range(l.Value)
 	}
 	return w.rangeOf(path)
 }
 
-func (w *WranglerConfig) shapeError(path []string, msg string) {
-	w.ShapeErrors = append(w.ShapeErrors, WranglerIssue{At: w.rangeOf(path), Message: msg})
+func (w *Config) shapeError(path []string, msg string) {
+	w.ShapeErrors = append(w.ShapeErrors, Issue{At: w.rangeOf(path), Message: msg})
 }
 
 func join(prefix []string, parts ...string) []string {
@@ -277,7 +279,7 @@ func displayPath(prefix []string, key string) string {
 	return s + key
 }
 
-func (w *WranglerConfig) readBindings(do any, prefix []string, env string) []DOBinding {
+func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
 	dop := join(prefix, "durable_objects")
 	m, ok := do.(map[string]any)
 	if !ok {
@@ -312,7 +314,7 @@ func (w *WranglerConfig) readBindings(do any, prefix []string, env string) []DOB
 	return out
 }
 
-func (w *WranglerConfig) readMigrations(raw any) {
+func (w *Config) readMigrations(raw any) {
 	arr, ok := raw.([]any)
 	if !ok {
 		w.shapeError([]string{"migrations"}, `The optional "migrations" field should be an array`)
@@ -354,7 +356,7 @@ func (w *WranglerConfig) readMigrations(raw any) {
 	}
 }
 
-func (w *WranglerConfig) readClassList(m map[string]any, mp []string, i int, key string) []ClassRef {
+func (w *Config) readClassList(m map[string]any, mp []string, i int, key string) []ClassRef {
 	raw, ok := m[key]
 	if !ok {
 		return nil
@@ -377,7 +379,7 @@ func (w *WranglerConfig) readClassList(m map[string]any, mp []string, i int, key
 	return out
 }
 
-func (w *WranglerConfig) readExports(raw any) {
+func (w *Config) readExports(raw any) {
 	m, ok := raw.(map[string]any)
 	if !ok {
 		w.shapeError([]string{"exports"}, `"exports" should be a table keyed by class name`)

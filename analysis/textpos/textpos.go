@@ -1,0 +1,150 @@
+// This file defines Pos, Range and Span, and LineIndex with its conversions.
+
+package textpos
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Pos is a position inside one file. Offset is a byte offset; Line is 0-based;
+// Col16 is the 0-based column in UTF-16 code units (what LSP and SARIF count).
+type Pos struct {
+	Offset int
+	Line   int
+	Col16  int
+}
+
+// Range is a half-open range [Start, End) of one file.
+type Range struct {
+	Start, End Pos
+}
+
+// Span is a half-open byte range [Start, End) of one file.
+type Span struct {
+	Start, End int
+}
+
+// LineIndex maps byte offsets of one text to positions and back. Lines end at
+// "\n", "\r\n" or a lone "\r". The line table is built on first use, and the last
+// answer is remembered, so increasing offsets on one long line cost only the
+// distance between them (a wrangler ledger can be one line of thousands of
+// classes). A LineIndex is not safe for concurrent use.
+type LineIndex struct {
+	src   []byte
+	lines []int // byte offset where each line starts; lines[0] == 0; nil until first use
+	last  Pos
+	valid bool // last holds an answer
+}
+
+// NewLineIndex indexes src. It keeps a reference to src, which must not change.
+func NewLineIndex(src []byte) *LineIndex {
+	return &LineIndex{src: src}
+}
+
+// LineStarts returns the byte offset at which each line of src starts.
+func LineStarts(src []byte) []int {
+	lines := make([]int, 1, 1+len(src)/32)
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			lines = append(lines, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+func (x *LineIndex) table() []int {
+	if x.lines == nil {
+		x.lines = LineStarts(x.src)
+	}
+	return x.lines
+}
+
+// Pos converts a byte offset (clamped to the text) to a Pos. An offset inside a
+// multi-byte character counts the character's UTF-16 units up to it; invalid
+// UTF-8 bytes count one unit each (they become U+FFFD at the edge).
+func (x *LineIndex) Pos(offset int) Pos {
+	offset = min(max(offset, 0), len(x.src))
+	lines := x.table()
+	line := sort.Search(len(lines), func(i int) bool { return lines[i] > offset }) - 1
+	from, col := lines[line], 0
+	if x.valid && x.last.Line == line && x.last.Offset <= offset {
+		from, col = x.last.Offset, x.last.Col16
+	}
+	p := Pos{Offset: offset, Line: line, Col16: col + UTF16Len(x.src[from:offset])}
+	// Remember only answers at a character start: counting on from inside a
+	// multi-byte character would count its rest differently.
+	if offset == len(x.src) || utf8.RuneStart(x.src[offset]) {
+		x.last, x.valid = p, true
+	}
+	return p
+}
+
+// Range converts a byte range to a Range.
+func (x *LineIndex) Range(start, end int) Range {
+	return Range{Start: x.Pos(start), End: x.Pos(end)}
+}
+
+// SpanRange converts a Span to a Range.
+func (x *LineIndex) SpanRange(s Span) Range { return x.Range(s.Start, s.End) }
+
+// LineCount is the number of lines (at least 1).
+func (x *LineIndex) LineCount() int { return len(x.table()) }
+
+// Offset converts a (line, UTF-16 column) back to a byte offset, clamping a
+// column past the end of the line to the line's end (before its terminator) and
+// a line past the end to the end of the text. ok is false when clamping happened.
+// A column inside a surrogate pair lands before the pair's code point.
+func (x *LineIndex) Offset(line, col16 int) (offset int, ok bool) {
+	lines := x.table()
+	if line < 0 {
+		return 0, false
+	}
+	if line >= len(lines) {
+		return len(x.src), false
+	}
+	i := lines[line]
+	end := len(x.src)
+	if line+1 < len(lines) {
+		end = lines[line+1]
+	}
+	// Exclude the terminator: the column must not step over "\r\n", "\n" or "\r".
+	for end > i && (x.src[end-1] == '\n' || x.src[end-1] == '\r') {
+		end--
+	}
+	col := 0
+	for i < end && col < col16 {
+		r, size := utf8.DecodeRune(x.src[i:end])
+		units := 1
+		if r >= 0x10000 && size == 4 {
+			units = 2
+		}
+		if col+units > col16 {
+			// The column points into the middle of a surrogate pair.
+			return i, false
+		}
+		col += units
+		i += size
+	}
+	return i, col == col16
+}
+
+// UTF16Len counts the UTF-16 code units of b; invalid bytes count one each
+// (editors show each as U+FFFD).
+func UTF16Len[T ~string | ~[]byte](b T) int {
+	n := 0
+	for _, r := range string(b) {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
