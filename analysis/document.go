@@ -54,9 +54,15 @@ func (d *Document) Edit(start, end int, newText string) error {
 	if start < 0 || end < start || end > len(d.text) {
 		return fmt.Errorf("edit %s: range [%d, %d) outside the text (length %d)", d.path, start, end, len(d.text))
 	}
+	// A "\r" just before the edit may turn from a lone line end into half of
+	// "\r\n" (or back), which changes how the parser sees it: include it.
+	if start > 0 && d.text[start-1] == '\r' {
+		start--
+		newText = "\r" + newText
+	}
 	startPt := pointAt(d.text, start)
 	oldEndPt := pointAt(d.text, end)
-	newEndPt := advancePoint(startPt, newText)
+	newEndPt := advancePoint(startPt, newText, end < len(d.text) && d.text[end] == '\n')
 
 	next := make([]byte, 0, len(d.text)-(end-start)+len(newText))
 	next = append(next, d.text[:start]...)
@@ -152,19 +158,24 @@ func (d *Document) dropTree() {
 	}
 }
 
-// pointAt is tree-sitter's point for a byte offset: row counts "\n" only and
-// the column is in bytes.
+// pointAt is tree-sitter's point for a byte offset: the row counts line ends
+// as the parser sees them ("\n", and a lone "\r", which parse hands over as
+// "\n") and the column is in bytes.
 func pointAt(text []byte, offset int) sitter.Point {
 	before := text[:offset]
-	row := bytes.Count(before, []byte{'\n'})
-	lineStart := bytes.LastIndexByte(before, '\n') + 1
-	return sitter.Point{Row: uint(row), Column: uint(offset - lineStart)}
+	if bytes.IndexByte(before, '\r') < 0 { // the common case, counted fast
+		row := bytes.Count(before, []byte{'\n'})
+		return sitter.Point{Row: uint(row), Column: uint(offset - (bytes.LastIndexByte(before, '\n') + 1))}
+	}
+	return advancePoint(sitter.Point{}, text[:offset], offset < len(text) && text[offset] == '\n')
 }
 
-// advancePoint is the point reached after inserting s at p.
-func advancePoint(p sitter.Point, s string) sitter.Point {
+// advancePoint is the point reached after s, starting at p. nextLF says whether
+// the byte after s is "\n" (so a final "\r" is half of "\r\n", not a line end).
+func advancePoint[T string | []byte](p sitter.Point, s T, nextLF bool) sitter.Point {
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
+		lone := s[i] == '\r' && (i+1 < len(s) && s[i+1] != '\n' || i+1 == len(s) && !nextLF)
+		if s[i] == '\n' || lone {
 			p.Row++
 			p.Column = 0
 		} else {

@@ -35,42 +35,60 @@ var editSnippets = []string{"", "x", " ", "\n", "(", ")", "{", "}", "'", ",", "ð
 func TestDocumentEditsMatchFreshExtraction(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for _, path := range []string{"app/objects/doc.ts", "app/objects/doc.tsx"} {
-		doc := NewDocument(path, []byte(documentSource))
-		text := []byte(documentSource)
-		for step := 0; step < 300; step++ {
-			start := rng.Intn(len(text) + 1)
-			end := start + rng.Intn(min(8, len(text)-start)+1)
-			// Keep edits on UTF-8 boundaries, as an LSP client's would be.
-			for start > 0 && start < len(text) && text[start]&0xC0 == 0x80 {
-				start--
-			}
-			for end < len(text) && text[end]&0xC0 == 0x80 {
-				end++
-			}
-			insert := editSnippets[rng.Intn(len(editSnippets))]
-			if err := doc.Edit(start, end, insert); err != nil {
-				t.Fatalf("step %d: Edit(%d, %d): %v", step, start, end, err)
-			}
-			text = append(append(append([]byte(nil), text[:start]...), insert...), text[end:]...)
-			if string(doc.Text()) != string(text) {
-				t.Fatalf("step %d: text diverged", step)
-			}
-			// Several edits between parses are folded into one incremental parse.
-			if step%3 != 0 {
-				continue
-			}
-			got, want := doc.Definition(), ExtractDefinition(path, text)
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("step %d (%s): incremental definition differs from a fresh extraction\n--- incremental\n%s--- fresh\n%s--- text\n%s",
-					step, path, summarizeDefinition(got, text), summarizeDefinition(want, text), text)
-			}
-			if gotR, wantR := doc.Route(), ExtractRoute(path, text); !reflect.DeepEqual(gotR, wantR) {
-				t.Fatalf("step %d: incremental route differs\n%s\n%s", step, summarizeRoute(gotR, text), summarizeRoute(wantR, text))
-			}
-		}
-		doc.Close()
-		doc.Close() // a second Close must not free the tree again
+		randomEdits(t, rng, path, documentSource, editSnippets)
 	}
+}
+
+// TestDocumentEditsLoneCR is the same with lone "\r" line ends, and edits that
+// add and remove "\r" and "\n" next to them (turning "\r" into "\r\n" and back).
+func TestDocumentEditsLoneCR(t *testing.T) {
+	src := strings.ReplaceAll(documentSource, "\n", "\r")
+	snippets := append([]string{"\r", "\n", "\r\n", "\r\r", ""}, editSnippets...)
+	rng := rand.New(rand.NewSource(1))
+	for _, path := range []string{"app/objects/doc.ts", "app/objects/doc.tsx"} {
+		randomEdits(t, rng, path, src, snippets)
+	}
+}
+
+// randomEdits applies 300 random edits to a Document of src and checks,
+// every third edit, that the incremental extraction equals a fresh one.
+func randomEdits(t *testing.T, rng *rand.Rand, path, src string, snippets []string) {
+	t.Helper()
+	doc := NewDocument(path, []byte(src))
+	text := []byte(src)
+	for step := 0; step < 300; step++ {
+		start := rng.Intn(len(text) + 1)
+		end := start + rng.Intn(min(8, len(text)-start)+1)
+		// Keep edits on UTF-8 boundaries, as an LSP client's would be.
+		for start > 0 && start < len(text) && text[start]&0xC0 == 0x80 {
+			start--
+		}
+		for end < len(text) && text[end]&0xC0 == 0x80 {
+			end++
+		}
+		insert := snippets[rng.Intn(len(snippets))]
+		if err := doc.Edit(start, end, insert); err != nil {
+			t.Fatalf("step %d: Edit(%d, %d): %v", step, start, end, err)
+		}
+		text = append(append(append([]byte(nil), text[:start]...), insert...), text[end:]...)
+		if string(doc.Text()) != string(text) {
+			t.Fatalf("step %d: text diverged", step)
+		}
+		// Several edits between parses are folded into one incremental parse.
+		if step%3 != 0 {
+			continue
+		}
+		got, want := doc.Definition(), ExtractDefinition(path, text)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d (%s): incremental definition differs from a fresh extraction\n--- incremental\n%s--- fresh\n%s--- text\n%s",
+				step, path, summarizeDefinition(got, text), summarizeDefinition(want, text), text)
+		}
+		if gotR, wantR := doc.Route(), ExtractRoute(path, text); !reflect.DeepEqual(gotR, wantR) {
+			t.Fatalf("step %d: incremental route differs\n%s\n%s", step, summarizeRoute(gotR, text), summarizeRoute(wantR, text))
+		}
+	}
+	doc.Close()
+	doc.Close() // a second Close must not free the tree again
 }
 
 func TestDocumentEditValidation(t *testing.T) {

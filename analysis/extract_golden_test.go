@@ -281,3 +281,47 @@ func validRange(src []byte, r Range) string {
 	}
 	return ""
 }
+
+// TestExtractLineEndings runs every extraction fixture with its line ends
+// written as "\n", "\r\n" and a lone "\r": LSP counts all three, so every range
+// (line and UTF-16 column) and every extracted fact must be the same in all
+// three; only byte offsets and the line ends inside extracted text differ.
+func TestExtractLineEndings(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures (%v)", err)
+	}
+	styles := []struct{ name, eol string }{{"lf", "\n"}, {"crlf", "\r\n"}, {"cr", "\r"}}
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want string
+		for _, style := range styles {
+			t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar")+"/"+style.name, func(t *testing.T) {
+				conv := &txtar.Archive{}
+				for _, f := range ar.Files {
+					if f.Name == "summary" {
+						continue
+					}
+					lf := strings.ReplaceAll(strings.ReplaceAll(string(f.Data), "\r\n", "\n"), "\r", "\n")
+					conv.Files = append(conv.Files, txtar.File{Name: f.Name, Data: []byte(strings.ReplaceAll(lf, "\n", style.eol))})
+				}
+				got := sameLineEnds(summarizeArchive(t, conv))
+				if want == "" {
+					want = got
+					return
+				}
+				if got != want {
+					t.Errorf("%s endings give another extraction than \\n endings\n--- got\n%s\n--- want\n%s", style.name, got, want)
+				}
+			})
+		}
+	}
+}
+
+// sameLineEnds writes the line ends a summary quotes (inside %q strings) as \n.
+func sameLineEnds(s string) string {
+	return strings.NewReplacer(`\r\n`, `\n`, `\r`, `\n`).Replace(s)
+}

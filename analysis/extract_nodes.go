@@ -21,7 +21,7 @@ const maxParseErrors = 20
 type syntax struct {
 	g   *grammar
 	src []byte
-	idx *textpos.LineIndex
+	idx *textpos.LineIndex[[]byte]
 }
 
 // kind is n.Kind() without a cgo string conversion.

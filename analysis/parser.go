@@ -18,6 +18,7 @@ static void cw_use_c_malloc(void) { ts_set_allocator(NULL, NULL, NULL, NULL); }
 import "C"
 
 import (
+	"bytes"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -136,6 +137,25 @@ func budgetFor(n int) time.Duration {
 // each of an incremental parse's many reads would be quadratic.
 const readChunk = 16 << 10
 
+// lfChunk returns src[from:to] with every lone "\r" turned into "\n". The
+// TypeScript grammar's scanner takes only "\n" as a line end when it inserts
+// automatic semicolons, while JavaScript (and LSP) count a lone "\r" too; the
+// swap keeps every byte offset, so ranges into src stay exact. A chunk without
+// "\r" is returned as it is.
+func lfChunk(src []byte, from, to int) []byte {
+	chunk := src[from:to]
+	if bytes.IndexByte(chunk, '\r') < 0 {
+		return chunk
+	}
+	out := append([]byte(nil), chunk...)
+	for i, c := range out {
+		if c == '\r' && (from+i+1 >= len(src) || src[from+i+1] != '\n') {
+			out[i] = '\n'
+		}
+	}
+	return out
+}
+
 // parse parses src (re-using old, already edited, when non-nil) with a pooled
 // parser. It returns nil when the parse ran out of budget. The caller owns the
 // returned tree and must Close it.
@@ -146,7 +166,7 @@ func (g *grammar) parse(src []byte, old *sitter.Tree) *sitter.Tree {
 		if offset >= len(src) {
 			return nil
 		}
-		return src[offset:min(offset+readChunk, len(src))]
+		return lfChunk(src, offset, min(offset+readChunk, len(src)))
 	}
 	// The budget is tree-sitter's own clock check (every 100 parse operations,
 	// in C). A progress callback would do the same check from Go: a C-to-Go

@@ -5,9 +5,9 @@ package diagnostics
 import (
 	"fmt"
 	"path/filepath"
-	"unicode/utf16"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // ObjectFindings returns the findings of one object file that depend on that file
@@ -245,9 +245,7 @@ func fileLevelRange(d *analysis.Definition) analysis.Range {
 func spanFrom(p analysis.Pos, text string) analysis.Range {
 	end := p
 	end.Offset += len(text)
-	for _, r := range text {
-		end.Col16 += utf16.RuneLen(r)
-	}
+	end.Col16 += textpos.UTF16Len(text)
 	return analysis.Range{Start: p, End: end}
 }
 

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
@@ -80,13 +81,5 @@ func firstLine(content []byte) analysis.Range {
 	for end < len(content) && content[end] != '\n' && content[end] != '\r' {
 		end++
 	}
-	cols := 0
-	for _, r := range string(content[:end]) {
-		if r >= 0x10000 {
-			cols += 2
-		} else {
-			cols++
-		}
-	}
-	return analysis.Range{End: analysis.Pos{Offset: end, Col16: cols}}
+	return analysis.Range{End: analysis.Pos{Offset: end, Col16: textpos.UTF16Len(content[:end])}}
 }

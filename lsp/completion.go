@@ -114,9 +114,10 @@ func configKeyItems(e *analysis.Entry, off int) protocol.CompletionItemSlice {
 	return items
 }
 
+// lineStart is where the line holding off starts ("\n", "\r\n" and a lone "\r" end lines).
 func lineStart(text string, off int) int {
 	for i := off - 1; i >= 0; i-- {
-		if text[i] == '\n' {
+		if text[i] == '\n' || text[i] == '\r' {
 			return i + 1
 		}
 	}

@@ -1,5 +1,6 @@
-// This file defines the conversion between LSP positions (line, UTF-16 column)
-// and byte offsets: the only place in the server where UTF-16 is counted.
+// This file defines the conversion between LSP positions and byte offsets of an
+// open document's text, through textpos (which counts the UTF-16 columns).
+
 package lsp
 
 import (
@@ -9,6 +10,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // offsetAt returns the byte offset of pos in text. A character past the end of
@@ -16,81 +18,22 @@ import (
 // the end of the text is an error. A position inside a surrogate pair lands
 // before the pair's code point.
 func offsetAt(text string, pos protocol.Position) (int, error) {
-	line := int(pos.Line)
-	start := 0
-	for i := 0; i < line; i++ {
-		nl := indexNewline(text, start)
-		if nl < 0 {
-			return 0, fmt.Errorf("line %d is past the end of the document (%d lines)", pos.Line, i+1)
-		}
-		start = nl + 1
+	idx := textpos.NewLineIndex(text)
+	if n := idx.LineCount(); int(pos.Line) >= n {
+		return 0, fmt.Errorf("line %d is past the end of the document (%d lines)", pos.Line, n)
 	}
-	want := int(pos.Character)
-	units := 0
-	off := start
-	for off < len(text) && units < want {
-		c := text[off]
-		if c == '\n' || c == '\r' {
-			break
-		}
-		r, size := utf8.DecodeRuneInString(text[off:])
-		n := 1
-		if r >= 0x10000 && size == 4 {
-			n = 2
-		}
-		if units+n > want {
-			break
-		}
-		units += n
-		off += size
-	}
+	off, _ := idx.Offset(int(pos.Line), int(pos.Character))
 	return off, nil
-}
-
-// indexNewline returns the index of the next '\n' at or after from, or -1.
-func indexNewline(text string, from int) int {
-	for i := from; i < len(text); i++ {
-		if text[i] == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // positionAt returns the LSP position of byte offset off in text (clamped to
 // the text). An offset inside a multi-byte sequence counts from its rune start.
 func positionAt(text string, off int) protocol.Position {
-	if off > len(text) {
-		off = len(text)
-	}
-	if off < 0 {
-		off = 0
-	}
+	off = min(max(off, 0), len(text))
 	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {
 		off-- // inside a multi-byte sequence: count from its start
 	}
-	line, lineStart := 0, 0
-	for i := 0; i < off; i++ {
-		if text[i] == '\n' {
-			line++
-			lineStart = i + 1
-		}
-	}
-	return protocol.Position{Line: uint32(line), Character: uint32(utf16Len(text[lineStart:off]))}
-}
-
-// utf16Len counts the UTF-16 code units of s (invalid bytes count as one each,
-// as editors show them as U+FFFD).
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
+	return toProtoPos(textpos.NewLineIndex(text).Pos(off))
 }
 
 // rangeToOffsets converts an LSP range of text into byte offsets [start, end).

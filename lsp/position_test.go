@@ -1,6 +1,8 @@
 package lsp
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -60,5 +62,64 @@ func TestIncrementalEditsWithAstralText(t *testing.T) {
 	got := e.conn.s.snap.Load().open[e.root+"/app/objects/counter.ts"].text
 	if got != text {
 		t.Fatalf("server text diverged:\n%s\nwant:\n%s", got, text)
+	}
+}
+
+// TestPositionsOverEveryLineEnd converts the same three lines written with "\n",
+// "\r\n" and a lone "\r": LSP counts all three as line ends.
+func TestPositionsOverEveryLineEnd(t *testing.T) {
+	lines := []string{"aé😀b", "", "xyz"}
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		text := strings.Join(lines, eol)
+		lineStart := []int{0, len(lines[0]) + len(eol), len(lines[0]) + 2*len(eol)}
+		for _, tc := range []struct {
+			line, char uint32
+			inLine     int // byte offset inside the line
+		}{
+			{0, 0, 0}, {0, 2, 3}, {0, 4, 7}, {0, 5, 8}, {0, 99, 8}, {1, 0, 0}, {1, 3, 0}, {2, 2, 2}, {2, 3, 3},
+		} {
+			want := lineStart[tc.line] + tc.inLine
+			got, err := offsetAt(text, protocol.Position{Line: tc.line, Character: tc.char})
+			if err != nil || got != want {
+				t.Errorf("%q: offsetAt(%d:%d) = %d, %v; want %d", eol, tc.line, tc.char, got, err, want)
+			}
+			if p := positionAt(text, want); p.Line != tc.line || (tc.char < 6 && tc.line != 1 && p.Character != tc.char) {
+				t.Errorf("%q: positionAt(%d) = %v; want line %d", eol, want, p, tc.line)
+			}
+		}
+		if _, err := offsetAt(text, protocol.Position{Line: 3}); err == nil {
+			t.Errorf("%q: line 3 of a three-line text accepted", eol)
+		}
+	}
+}
+
+// TestServerOverEveryLineEnd opens and edits the same object written with each
+// line end: the findings and their ranges are the same, and the server's text
+// follows the edits.
+func TestServerOverEveryLineEnd(t *testing.T) {
+	var want string
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		src := strings.ReplaceAll(objectSource("\n  alarm: 1,"), "\n", eol)
+		e := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "app/objects/counter.ts": src})
+		e.initialize(protocol.ClientCapabilities{})
+		text := e.open("app/objects/counter.ts", 1)
+		e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 1, nil)
+		e.edit("app/objects/counter.ts", 2, &text, "interface State", "// 😀 first"+eol+"// second"+eol+"interface State")
+		got := e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 2, nil)
+		if s := e.conn.s.snap.Load().open[e.root+"/app/objects/counter.ts"].text; s != text {
+			t.Fatalf("%q: server text diverged:\n%q\nwant:\n%q", eol, s, text)
+		}
+		var b strings.Builder
+		for _, d := range got {
+			fmt.Fprintf(&b, "%v %d:%d-%d:%d\n", d.Code, d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character)
+		}
+		if strings.Contains(b.String(), "INVALID_DEFINITION") || b.Len() == 0 {
+			t.Errorf("%q: unexpected findings:\n%s", eol, b.String())
+		}
+		if want == "" {
+			want = b.String()
+		} else if b.String() != want {
+			t.Errorf("%q endings give other findings than \\n:\n%s\nwant:\n%s", eol, b.String(), want)
+		}
 	}
 }

@@ -30,20 +30,23 @@ type Span struct {
 // answer is remembered, so increasing offsets on one long line cost only the
 // distance between them (a wrangler ledger can be one line of thousands of
 // classes). A LineIndex is not safe for concurrent use.
-type LineIndex struct {
-	src   []byte
+type LineIndex[T Text] struct {
+	src   T
 	lines []int // byte offset where each line starts; lines[0] == 0; nil until first use
 	last  Pos
 	valid bool // last holds an answer
 }
 
+// Text is what a LineIndex can index: a string or a byte slice.
+type Text interface{ ~string | ~[]byte }
+
 // NewLineIndex indexes src. It keeps a reference to src, which must not change.
-func NewLineIndex(src []byte) *LineIndex {
-	return &LineIndex{src: src}
+func NewLineIndex[T Text](src T) *LineIndex[T] {
+	return &LineIndex[T]{src: src}
 }
 
 // LineStarts returns the byte offset at which each line of src starts.
-func LineStarts(src []byte) []int {
+func LineStarts[T Text](src T) []int {
 	lines := make([]int, 1, 1+len(src)/32)
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
@@ -59,7 +62,7 @@ func LineStarts(src []byte) []int {
 	return lines
 }
 
-func (x *LineIndex) table() []int {
+func (x *LineIndex[T]) table() []int {
 	if x.lines == nil {
 		x.lines = LineStarts(x.src)
 	}
@@ -69,7 +72,7 @@ func (x *LineIndex) table() []int {
 // Pos converts a byte offset (clamped to the text) to a Pos. An offset inside a
 // multi-byte character counts the character's UTF-16 units up to it; invalid
 // UTF-8 bytes count one unit each (they become U+FFFD at the edge).
-func (x *LineIndex) Pos(offset int) Pos {
+func (x *LineIndex[T]) Pos(offset int) Pos {
 	offset = min(max(offset, 0), len(x.src))
 	lines := x.table()
 	line := sort.Search(len(lines), func(i int) bool { return lines[i] > offset }) - 1
@@ -87,21 +90,21 @@ func (x *LineIndex) Pos(offset int) Pos {
 }
 
 // Range converts a byte range to a Range.
-func (x *LineIndex) Range(start, end int) Range {
+func (x *LineIndex[T]) Range(start, end int) Range {
 	return Range{Start: x.Pos(start), End: x.Pos(end)}
 }
 
 // SpanRange converts a Span to a Range.
-func (x *LineIndex) SpanRange(s Span) Range { return x.Range(s.Start, s.End) }
+func (x *LineIndex[T]) SpanRange(s Span) Range { return x.Range(s.Start, s.End) }
 
 // LineCount is the number of lines (at least 1).
-func (x *LineIndex) LineCount() int { return len(x.table()) }
+func (x *LineIndex[T]) LineCount() int { return len(x.table()) }
 
 // Offset converts a (line, UTF-16 column) back to a byte offset, clamping a
 // column past the end of the line to the line's end (before its terminator) and
 // a line past the end to the end of the text. ok is false when clamping happened.
 // A column inside a surrogate pair lands before the pair's code point.
-func (x *LineIndex) Offset(line, col16 int) (offset int, ok bool) {
+func (x *LineIndex[T]) Offset(line, col16 int) (offset int, ok bool) {
 	lines := x.table()
 	if line < 0 {
 		return 0, false
@@ -119,25 +122,26 @@ func (x *LineIndex) Offset(line, col16 int) (offset int, ok bool) {
 		end--
 	}
 	col := 0
-	for i < end && col < col16 {
-		r, size := utf8.DecodeRune(x.src[i:end])
+	for k, r := range string(x.src[i:end]) {
+		if col >= col16 {
+			return i + k, true
+		}
 		units := 1
-		if r >= 0x10000 && size == 4 {
+		if r >= 0x10000 {
 			units = 2
 		}
 		if col+units > col16 {
 			// The column points into the middle of a surrogate pair.
-			return i, false
+			return i + k, false
 		}
 		col += units
-		i += size
 	}
-	return i, col == col16
+	return end, col == col16
 }
 
 // UTF16Len counts the UTF-16 code units of b; invalid bytes count one each
 // (editors show each as U+FFFD).
-func UTF16Len[T ~string | ~[]byte](b T) int {
+func UTF16Len[T Text](b T) int {
 	n := 0
 	for _, r := range string(b) {
 		if r >= 0x10000 {

@@ -67,7 +67,7 @@ type Doc struct {
 	CRLF     bool           // the file uses CRLF line endings
 
 	locs  map[string]Located
-	lines *textpos.LineIndex // built on first use
+	lines *textpos.LineIndex[[]byte] // built on first use
 }
 
 // maxLocateDepth bounds how deep locations are recorded: the keys this tool reads
