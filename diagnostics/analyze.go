@@ -17,25 +17,22 @@ type Options struct {
 	Progress func(i, n int, root string)
 }
 
-// Analyze runs every rule over app: per-object rules, duplicates, routes,
-// app-level findings, wrangler drift and generated-file staleness.
+// Analyze runs every rule of the catalog over app: the PerFile rules over each
+// object and route file, then the WholeApp rules.
 func Analyze(app *analysis.App, opts Options) []Diagnostic {
 	if app == nil {
 		return nil
 	}
 	var out []Diagnostic
-	out = append(out, AppFindings(app)...)
 	if app.Manifest != nil {
 		for _, e := range app.Manifest.Entries {
-			out = append(out, ObjectFindings(app, e)...)
+			out = append(out, FileFindings(app, e, nil)...)
 		}
-		out = append(out, DuplicateFindings(app.Manifest)...)
 	}
 	for _, rf := range app.Routes {
-		out = append(out, RouteFindings(app, rf)...)
+		out = append(out, FileFindings(app, nil, rf)...)
 	}
-	out = append(out, wranglerFindings(app)...)
-	out = append(out, generatedFindings(app)...)
+	out = append(out, WholeAppFindings(app)...)
 	out = ApplySeverity(out, opts.Severity)
 	Sort(out)
 	return out

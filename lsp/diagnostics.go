@@ -44,16 +44,6 @@ func setAdd(m *map[string]bool, k string) {
 	(*m)[k] = true
 }
 
-// fileLocalCodes are the codes objectFindings and routeFindings produce: the
-// findings a file-only pass replaces; every other code comes from the
-// whole-app pass and is kept until that pass runs again.
-var fileLocalCodes = map[diagnostics.Code]bool{
-	diagnostics.InvalidName: true, diagnostics.InvalidDefinition: true, diagnostics.NoHandler: true,
-	diagnostics.InvalidConfig: true, diagnostics.NoInit: true, diagnostics.SqliteWithoutInit: true,
-	diagnostics.NoMethods: true, diagnostics.NotAnalyzable: true, diagnostics.FileUnreadable: true,
-	diagnostics.UnknownObject: true, diagnostics.UnknownMethod: true,
-}
-
 // publisher owns the diagnostics worker.
 type publisher struct {
 	s    *Server
@@ -200,18 +190,18 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		if a == nil || w.apps[a.app.Root] {
 			continue // the whole-app pass above already covers it
 		}
-		var local []diagnostics.Diagnostic
-		if e := a.entry(path); e != nil {
-			local = objectFindings(a.app, e, p.s.diagOpts)
-		} else if r := a.route(path); r != nil {
-			local = routeFindings(a.app, r, p.s.diagOpts)
+		e := a.entry(path)
+		var r *analysis.RouteFile
+		if e == nil {
+			r = a.route(path)
 		}
+		local := diagnostics.ApplySeverity(diagnostics.FileFindings(a.app, e, r), p.s.diagOpts.Severity)
 		if p.onPass != nil {
 			p.onPass(path, len(local))
 		}
 		list := local
 		for _, d := range p.findings[a.app.Root][path] {
-			if !fileLocalCodes[d.Code] {
+			if !diagnostics.RuleFor(d.Code).ReplacedByFilePass() {
 				list = append(list, d)
 			}
 		}

@@ -66,13 +66,3 @@ func manifestWithout(m *analysis.Manifest, path string) *analysis.Manifest { ret
 func analyzeApp(app *analysis.App, opts diagnostics.Options) []diagnostics.Diagnostic {
 	return diagnostics.Analyze(app, opts)
 }
-
-// objectFindings are the findings about one object file alone.
-func objectFindings(app *analysis.App, e *analysis.Entry, opts diagnostics.Options) []diagnostics.Diagnostic {
-	return diagnostics.ApplySeverity(diagnostics.ObjectFindings(app, e), opts.Severity)
-}
-
-// routeFindings are the findings about one route file.
-func routeFindings(app *analysis.App, r *analysis.RouteFile, opts diagnostics.Options) []diagnostics.Diagnostic {
-	return diagnostics.ApplySeverity(diagnostics.RouteFindings(app, r), opts.Severity)
-}
