@@ -15,7 +15,7 @@ import (
 	"sync/atomic"
 )
 
-const cacheMagic = "cloudwerk-lsp cache 2\n"
+const cacheMagic = "cloudwerk-lsp cache 3\n"
 
 // Records are written in length-prefixed chunks so that several workers can
 // decode one file at once.
@@ -199,6 +199,10 @@ func (w *cacheWriter) definition(d *Definition) {
 	w.rng(d.ExportAt)
 	w.rng(d.CallAt)
 	w.str(d.Callee)
+	w.int(int64(d.CalleeBinding))
+	w.str(d.CalleeModule)
+	w.str(d.CalleeImported)
+	w.rng(d.CalleeModuleAt)
 	w.str(d.StateType)
 	w.rng(d.StateTypeAt)
 	w.rng(d.ConfigAt)
@@ -240,6 +244,7 @@ func (w *cacheWriter) definition(d *Definition) {
 			w.str(p.Default)
 			w.int(int64(p.DefaultKin))
 			w.bool(p.Rest)
+			w.bool(p.Context)
 		}
 		w.str(m.ReturnType)
 		w.bool(m.ComputedKey)
@@ -257,6 +262,20 @@ func (w *cacheWriter) definition(d *Definition) {
 		w.str(u.Recv)
 		w.str(u.Member)
 		w.rng(u.At)
+		w.int(int64(u.Args))
+		w.bool(u.Spread)
+		w.rng(u.ArrayArg)
+		w.bool(u.DDL)
+		w.bool(u.Write)
+	}
+	w.uint(uint64(len(d.ParamUses)))
+	for _, u := range d.ParamUses {
+		w.str(u.In)
+		w.int(int64(u.Index))
+		w.str(u.Name)
+		w.rng(u.ParamAt)
+		w.str(u.Member)
+		w.rng(u.At)
 	}
 }
 
@@ -269,6 +288,11 @@ func (w *cacheWriter) routeFile(rf *RouteFile) {
 		w.str(ref.Object)
 		w.str(ref.Method)
 		w.rng(ref.At)
+		w.int(int64(ref.Args))
+		w.bool(ref.Spread)
+		w.int(int64(ref.ArgKind))
+		w.rng(ref.ArgAt)
+		w.str(ref.Recv)
 	}
 }
 
@@ -369,6 +393,10 @@ func (r *cacheReader) definition() *Definition {
 	d.ExportAt = r.rng()
 	d.CallAt = r.rng()
 	d.Callee = r.str()
+	d.CalleeBinding = Binding(r.int())
+	d.CalleeModule = r.str()
+	d.CalleeImported = r.str()
+	d.CalleeModuleAt = r.rng()
 	d.StateType = r.str()
 	d.StateTypeAt = r.rng()
 	d.ConfigAt = r.rng()
@@ -394,7 +422,7 @@ func (r *cacheReader) definition() *Definition {
 			if np := r.count(); np > 0 {
 				m.Params = make([]Param, np)
 				for j := range m.Params {
-					m.Params[j] = Param{Name: r.str(), Type: r.str(), Optional: r.bool(), Default: r.str(), DefaultKin: ValueKind(r.int()), Rest: r.bool()}
+					m.Params[j] = Param{Name: r.str(), Type: r.str(), Optional: r.bool(), Default: r.str(), DefaultKin: ValueKind(r.int()), Rest: r.bool(), Context: r.bool()}
 				}
 			}
 			m.ReturnType, m.ComputedKey, m.StringKey = r.str(), r.bool(), r.bool()
@@ -410,7 +438,14 @@ func (r *cacheReader) definition() *Definition {
 	if n := r.count(); n > 0 {
 		d.ContextUses = make([]ContextUse, n)
 		for i := range d.ContextUses {
-			d.ContextUses[i] = ContextUse{In: r.str(), Recv: r.str(), Member: r.str(), At: r.rng()}
+			d.ContextUses[i] = ContextUse{In: r.str(), Recv: r.str(), Member: r.str(), At: r.rng(),
+				Args: int(r.int()), Spread: r.bool(), ArrayArg: r.rng(), DDL: r.bool(), Write: r.bool()}
+		}
+	}
+	if n := r.count(); n > 0 {
+		d.ParamUses = make([]ParamUse, n)
+		for i := range d.ParamUses {
+			d.ParamUses[i] = ParamUse{In: r.str(), Index: int(r.int()), Name: r.str(), ParamAt: r.rng(), Member: r.str(), At: r.rng()}
 		}
 	}
 	return d
@@ -421,7 +456,8 @@ func (r *cacheReader) routeFile() *RouteFile {
 	if n := r.count(); n > 0 {
 		rf.Refs = make([]RouteRef, n)
 		for i := range rf.Refs {
-			rf.Refs[i] = RouteRef{Kind: RouteRefKind(r.int()), Object: r.str(), Method: r.str(), At: r.rng()}
+			rf.Refs[i] = RouteRef{Kind: RouteRefKind(r.int()), Object: r.str(), Method: r.str(), At: r.rng(),
+				Args: int(r.int()), Spread: r.bool(), ArgKind: ValueKind(r.int()), ArgAt: r.rng(), Recv: r.str()}
 		}
 	}
 	return rf

@@ -107,7 +107,9 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 		return
 	}
 	def.Export = ExportDefine
-	def.Callee = callee
+	def.Callee = callee.text
+	def.CalleeBinding, def.CalleeModule, def.CalleeImported = callee.binding, callee.module, callee.imported
+	def.CalleeModuleAt = callee.moduleAt
 	def.CallAt = s.rng(call)
 	if targs := call.ChildByFieldId(g.fTypeArguments); targs != nil {
 		if first := s.firstNamed(targs); first != nil {
@@ -143,32 +145,60 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 	s.extractConfig(def, obj, top)
 }
 
-// defineCallee reports whether fn is defineDurableObject (directly, through an
-// aliased named import, or through a namespace import) and returns its text.
-// The bare name counts unless it is imported from some other module, so a
-// missing import does not hide the definition.
-func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (string, bool) {
+// calleeFacts is what the default export calls and what binds it.
+type calleeFacts struct {
+	text             string // the callee as written
+	binding          Binding
+	module, imported string // when binding == BoundImport
+	moduleAt         Range
+}
+
+// defineCallee reports whether fn is meant as defineDurableObject and what binds
+// it. It is when it is the real export (directly, through an aliased named
+// import, or through a namespace import) and also when it only looks like it: the
+// bare name with no import or bound by another declaration, an import of that name
+// from another module, or a namespace import of another module. Those fail at
+// load (DEFINE_NOT_IMPORTED), but the rest of the definition is still analysed.
+func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (calleeFacts, bool) {
 	fn = s.unwrap(fn)
 	if fn == nil {
-		return "", false
+		return calleeFacts{}, false
 	}
 	switch s.kind(fn) {
 	case "identifier":
 		name := s.text(fn)
+		f := calleeFacts{text: name}
 		if imp, ok := top.imports[name]; ok {
-			return name, imp.module == durableObjectModule && imp.imported == defineFuncName
+			f.binding, f.module, f.imported, f.moduleAt = BoundImport, imp.module, imp.imported, imp.at
+			if imp.imported == defineFuncName || (name == defineFuncName && imp.imported != "*") {
+				return f, true
+			}
+			return f, false
 		}
-		return name, name == defineFuncName
+		if name != defineFuncName {
+			return f, false
+		}
+		f.binding = BoundNone
+		if top.declares(name) {
+			f.binding = BoundLocal
+		}
+		return f, true
 	case "member_expression":
 		obj := s.unwrap(fn.ChildByFieldId(s.g.fObject))
 		prop := fn.ChildByFieldId(s.g.fProperty)
 		if obj == nil || prop == nil || s.kind(obj) != "identifier" || s.text(prop) != defineFuncName {
-			return "", false
+			return calleeFacts{}, false
 		}
+		f := calleeFacts{text: s.text(fn), binding: BoundNone}
 		imp, ok := top.imports[s.text(obj)]
-		return s.text(fn), ok && imp.module == durableObjectModule && imp.imported == "*"
+		if ok {
+			f.binding, f.module, f.imported, f.moduleAt = BoundImport, imp.module, imp.imported, imp.at
+		} else if top.declares(s.text(obj)) {
+			return f, false // a local object with a method of that name: not ours to judge
+		}
+		return f, !ok || imp.imported == "*"
 	}
-	return "", false
+	return calleeFacts{}, false
 }
 
 // firstLineRange spans the first line (where file-level findings go).

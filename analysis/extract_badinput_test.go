@@ -81,7 +81,7 @@ export default defineDurableObject({ methods: { m(x = ` + deep("(", "1", ")") + 
 			src := []byte("import { durableObjects } from '@cloudwerk/core/bindings'\n" + body)
 			rf := ExtractRoute("app/routes/deep.ts", src)
 			checkRanges(t, name, src, nil, rf)
-			if rf == nil || len(rf.Refs) != 2 || rf.Refs[1].Kind != RefStubMethod || rf.Refs[1].Method != "inc" {
+			if rf == nil || len(rf.Refs) != 3 || rf.Refs[1].Kind != RefNamespaceMember || rf.Refs[2].Kind != RefStubMethod || rf.Refs[2].Method != "inc" {
 				t.Errorf("deep route refs = %+v", rf)
 			}
 		})

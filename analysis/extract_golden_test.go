@@ -138,7 +138,7 @@ var kindNames = map[ValueKind]string{KindUnknown: "unknown", KindString: "string
 	KindFunction: "function", KindObject: "object", KindOther: "other"}
 var formNames = map[MethodForm]string{FormMethod: "method", FormArrow: "arrow", FormFunction: "function",
 	FormShorthand: "shorthand", FormOther: "other"}
-var refNames = map[RouteRefKind]string{RefObjectProperty: "object", RefGetCall: "get", RefStubMethod: "stub-method"}
+var refNames = map[RouteRefKind]string{RefObjectProperty: "object", RefGetCall: "get", RefStubMethod: "stub-method", RefNamespaceMember: "ns-member"}
 
 func summarizeDefinition(d *Definition, src []byte) string {
 	var b strings.Builder
@@ -151,7 +151,16 @@ func summarizeDefinition(d *Definition, src []byte) string {
 	}
 	fmt.Fprintf(&b, "export %s %s %q\n", exportNames[d.Export], fmtRange(d.ExportAt), snippet(src, d.ExportAt))
 	if d.Export == ExportDefine {
-		fmt.Fprintf(&b, "callee %s call %s\n", d.Callee, fmtRange(d.CallAt))
+		fmt.Fprintf(&b, "callee %s call %s", d.Callee, fmtRange(d.CallAt))
+		switch d.CalleeBinding {
+		case BoundNone:
+			b.WriteString(" unbound")
+		case BoundLocal:
+			b.WriteString(" local")
+		default:
+			fmt.Fprintf(&b, " import %q from %q", d.CalleeImported, d.CalleeModule)
+		}
+		b.WriteString("\n")
 		if d.StateType != "" {
 			fmt.Fprintf(&b, "state %q %s\n", d.StateType, fmtRange(d.StateTypeAt))
 		}
@@ -201,6 +210,9 @@ func summarizeDefinition(d *Definition, src []byte) string {
 			if p.Default != "" {
 				fmt.Fprintf(&b, " default=%q (%s)", p.Default, kindNames[p.DefaultKin])
 			}
+			if p.Context {
+				b.WriteString(" context")
+			}
 			b.WriteString("\n")
 		}
 	}
@@ -208,7 +220,26 @@ func summarizeDefinition(d *Definition, src []byte) string {
 		fmt.Fprintf(&b, "unknown %s %q: %s\n", fmtRange(u.At), snippet(src, u.At), u.Reason)
 	}
 	for _, u := range d.ContextUses {
-		fmt.Fprintf(&b, "ctx %s %s.%s %s\n", u.In, u.Recv, u.Member, fmtRange(u.At))
+		fmt.Fprintf(&b, "ctx %s %s.%s %s", u.In, u.Recv, u.Member, fmtRange(u.At))
+		if u.Called() {
+			fmt.Fprintf(&b, " call args=%d", u.Args)
+			if u.Spread {
+				b.WriteString(" spread")
+			}
+			if u.ArrayArg != (Range{}) {
+				fmt.Fprintf(&b, " array=%s", fmtRange(u.ArrayArg))
+			}
+			if u.DDL {
+				b.WriteString(" ddl")
+			}
+		}
+		if u.Write {
+			b.WriteString(" write")
+		}
+		b.WriteString("\n")
+	}
+	for _, u := range d.ParamUses {
+		fmt.Fprintf(&b, "param-use %s #%d %s %s .%s %s\n", u.In, u.Index, u.Name, fmtRange(u.ParamAt), u.Member, fmtRange(u.At))
 	}
 	if len(d.ExportedTypes) > 0 {
 		fmt.Fprintf(&b, "exported types %v\n", d.ExportedTypes)
@@ -227,7 +258,20 @@ func summarizeRoute(rf *RouteFile, src []byte) string {
 		if r.Method != "" {
 			fmt.Fprintf(&b, " method=%q", r.Method)
 		}
-		fmt.Fprintf(&b, " %s %q\n", fmtRange(r.At), snippet(src, r.At))
+		fmt.Fprintf(&b, " %s %q", fmtRange(r.At), snippet(src, r.At))
+		if (r.Kind == RefStubMethod || r.Kind == RefNamespaceMember) && r.Args >= 0 {
+			fmt.Fprintf(&b, " args=%d", r.Args)
+			if r.Spread {
+				b.WriteString(" spread")
+			}
+			if r.Args > 0 {
+				fmt.Fprintf(&b, " arg0=%s %s %q", kindNames[r.ArgKind], fmtRange(r.ArgAt), snippet(src, r.ArgAt))
+			}
+		}
+		if r.Recv != "" {
+			fmt.Fprintf(&b, " recv=%q", r.Recv)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -247,7 +291,7 @@ func collectRanges(d *Definition, rf *RouteFile) []Range {
 	var rs []Range
 	if d != nil {
 		rs = append(rs, d.ParseErrors...)
-		rs = append(rs, d.ExportAt, d.CallAt, d.StateTypeAt, d.ConfigAt)
+		rs = append(rs, d.ExportAt, d.CallAt, d.StateTypeAt, d.ConfigAt, d.CalleeModuleAt)
 		for _, f := range d.Fields {
 			rs = append(rs, f.KeyAt, f.At, f.Value)
 		}
@@ -258,12 +302,15 @@ func collectRanges(d *Definition, rf *RouteFile) []Range {
 			rs = append(rs, u.At)
 		}
 		for _, u := range d.ContextUses {
-			rs = append(rs, u.At)
+			rs = append(rs, u.At, u.ArrayArg)
+		}
+		for _, u := range d.ParamUses {
+			rs = append(rs, u.At, u.ParamAt)
 		}
 	}
 	if rf != nil {
 		for _, r := range rf.Refs {
-			rs = append(rs, r.At)
+			rs = append(rs, r.At, r.ArgAt)
 		}
 	}
 	return rs

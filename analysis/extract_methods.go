@@ -68,8 +68,14 @@ func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel
 		if key.node == nil {
 			continue
 		}
+		firstParamUse := len(def.ParamUses)
 		if fn := s.methodFunction(prop, top); fn != nil {
 			s.collectContextUses(def, "methods."+key.name, fn, false)
+		}
+		for _, u := range def.ParamUses[firstParamUse:] {
+			if u.Index < len(m.Params) && IsContextParamUse(u.Name, u.Member) {
+				m.Params[u.Index].Context = true
+			}
 		}
 		m.Name = key.name
 		m.NameAt = s.rng(key.node)

@@ -11,6 +11,7 @@ import (
 type importBinding struct {
 	module   string
 	imported string // the exported name; "*" for a namespace import, "default" for a default import
+	at       Range  // the module specifier's text inside its quotes
 }
 
 // topLevel is what a module declares at its top level.
@@ -75,6 +76,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 		return
 	}
 	module := s.stringValue(src)
+	at := s.stringContentRange(src)
 	for _, part := range s.namedChildren(stmt) {
 		if s.kind(part) != "import_clause" {
 			continue
@@ -82,10 +84,10 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 		for _, c := range s.namedChildren(part) {
 			switch s.kind(c) {
 			case "identifier":
-				t.imports[s.text(c)] = importBinding{module: module, imported: "default"}
+				t.imports[s.text(c)] = importBinding{module: module, imported: "default", at: at}
 			case "namespace_import":
 				if id := s.firstNamed(c); id != nil {
-					t.imports[s.text(id)] = importBinding{module: module, imported: "*"}
+					t.imports[s.text(id)] = importBinding{module: module, imported: "*", at: at}
 				}
 			case "named_imports":
 				for _, spec := range s.namedChildren(c) {
@@ -104,7 +106,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 					if alias := spec.ChildByFieldId(s.g.fAlias); alias != nil {
 						local = s.text(alias)
 					}
-					t.imports[local] = importBinding{module: module, imported: imported}
+					t.imports[local] = importBinding{module: module, imported: imported, at: at}
 				}
 			}
 		}
@@ -194,6 +196,13 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 		}
 	}
 	return names
+}
+
+// declares reports a top-level declaration (not an import) of name.
+func (t *topLevel) declares(name string) bool {
+	_, v := t.values[name]
+	_, f := t.funcs[name]
+	return v || f || t.types[name]
 }
 
 // resolveLocal follows an identifier to the initialiser of a top-level const

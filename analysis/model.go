@@ -65,6 +65,11 @@ type Param struct {
 	Default    string // default value source text, "" when none
 	DefaultKin ValueKind
 	Rest       bool // `...xs`
+
+	// Context marks a parameter the body uses as the object context
+	// (`increment(ctx, amount) { ctx.state... }`): the runtime never passes one
+	// there, so generated stubs leave it out (HANDLER_PARAMS reports it).
+	Context bool
 }
 
 // MethodForm is how an RPC method is written.
@@ -116,6 +121,14 @@ type Definition struct {
 	CallAt   Range  // the defineDurableObject(...) call, when Export == ExportDefine
 	Callee   string // the local name called (defineDurableObject or its alias)
 
+	// CalleeBinding says what binds the called identifier; CalleeModule and
+	// CalleeImported say where it is imported from when it is imported
+	// (DEFINE_NOT_IMPORTED).
+	CalleeBinding  Binding
+	CalleeModule   string // the import's source, "" when not imported
+	CalleeImported string // the imported name: "defineDurableObject", "default", "*" (namespace), ...
+	CalleeModuleAt Range  // the import's module specifier (inside the quotes)
+
 	StateType   string // type argument text, "" when none
 	StateTypeAt Range
 
@@ -138,14 +151,63 @@ type Definition struct {
 	// inside the config's functions, in source order (capped), for rules about
 	// what the handler context provides (SQL_WITHOUT_SQLITE, UNKNOWN_CONTEXT_MEMBER).
 	ContextUses []ContextUse
+
+	// ParamUses are member accesses on a parameter of a method or handler
+	// (`ctx.state` in `increment(ctx, amount)`), in source order (capped), for
+	// HANDLER_PARAMS. Init's first parameter is the context and is in ContextUses.
+	ParamUses []ParamUse
 }
 
-// ContextUse is one member access on the handler context or the object context.
+// Binding is what binds an identifier at the top level of a module.
+type Binding int
+
+const (
+	BoundUnknown Binding = iota // not recorded (a definition built by hand)
+	BoundImport                 // an import binds it (see CalleeModule)
+	BoundNone                   // nothing binds it: a ReferenceError when the module loads
+	BoundLocal                  // a declaration in the file binds it
+)
+
+// Receivers of a ContextUse.
+const (
+	RecvThis = "this" // this.X: the handler context ({ state, ctx })
+	RecvCtx  = "ctx"  // this.ctx.X, init's ctx.X, or an alias of either
+	RecvSQL  = "sql"  // ctx.sql.X, ctx.storage.sql.X, or an alias of either
+)
+
+// ContextUse is one member access on the handler context, the object context
+// or its SQL handle, written directly or through a local alias
+// (`const sql = this.ctx.sql`) or destructuring (`const { sql } = ctx`; the key
+// is then the access).
 type ContextUse struct {
 	In     string // the config key ("init", "fetch", ...) or "methods.<name>"
-	Recv   string // "this" for this.X; "ctx" for this.ctx.X and, in init, <first parameter>.X
+	Recv   string // RecvThis, RecvCtx or RecvSQL
 	Member string // X
 	At     Range  // the member name
+
+	// When the member is called: Args is the number of arguments (-1 when the
+	// member is not called), Spread whether one is a spread, ArrayArg the first
+	// array literal passed after the first argument (zero when none).
+	Args     int
+	Spread   bool
+	ArrayArg Range
+	// DDL: the first argument's text mentions CREATE (a schema statement).
+	DDL bool
+	// Write: the access is the target of a plain assignment (`this.state = {...}`).
+	Write bool
+}
+
+// Called reports whether the accessed member is called.
+func (u ContextUse) Called() bool { return u.Args >= 0 }
+
+// ParamUse is one member access on a parameter of a method or handler.
+type ParamUse struct {
+	In      string // "fetch", "methods.increment", ...
+	Index   int    // the parameter's position (as in Method.Params)
+	Name    string // the parameter's name
+	ParamAt Range  // the parameter in the signature
+	Member  string // the accessed member
+	At      Range  // the member name
 }
 
 // Has reports whether the config object has key k.
@@ -155,17 +217,29 @@ func (d *Definition) Has(k string) bool { _, ok := d.Fields[k]; return ok }
 type RouteRefKind int
 
 const (
-	RefObjectProperty RouteRefKind = iota // durableObjects.Counter
-	RefGetCall                            // getDurableObject('counter')
-	RefStubMethod                         // stub.increment() where stub = durableObjects.Counter.get(...)
+	RefObjectProperty  RouteRefKind = iota // durableObjects.Counter
+	RefGetCall                             // getDurableObject('counter')
+	RefStubMethod                          // stub.increment() where stub = durableObjects.Counter.get(...)
+	RefNamespaceMember                     // durableObjects.Counter.get(...): a member of the namespace
 )
 
 // RouteRef is one reference from a route (or any non-object) file to a durable object.
 type RouteRef struct {
 	Kind   RouteRefKind
 	Object string // the name as written: `Counter`, `'counter'`'s value, ...
-	Method string // for RefStubMethod
+	Method string // for RefStubMethod: the method; for RefNamespaceMember: the member
 	At     Range  // the name that is checked (property, string literal, method name)
+
+	// Call facts, for RefStubMethod and RefNamespaceMember: Args is the number of
+	// arguments (-1 when the member is not called), Spread whether one is a
+	// spread; ArgKind and ArgAt describe the first argument (KindString for a
+	// string literal or any template string); Recv is the namespace expression's
+	// source text (`durableObjects.Counter`) for RefNamespaceMember.
+	Args    int
+	Spread  bool
+	ArgKind ValueKind
+	ArgAt   Range
+	Recv    string
 }
 
 // RouteFile is the compact summary of one file that imports the bindings module.

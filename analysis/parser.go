@@ -51,7 +51,7 @@ type grammar struct {
 
 	fArguments, fFunction, fTypeArguments, fName, fValue, fKey, fParameters,
 	fParameter, fReturnType, fPattern, fType, fBody, fObject, fProperty,
-	fIndex, fSource, fDeclaration, fAlias, fKind, fArgument, fOperator uint16
+	fIndex, fSource, fDeclaration, fAlias, fKind, fArgument, fOperator, fLeft uint16
 }
 
 func newGrammar(ptr func() *sitter.Language) *grammar {
@@ -69,7 +69,7 @@ func newGrammar(ptr func() *sitter.Language) *grammar {
 	g.fPattern, g.fType, g.fBody = id("pattern"), id("type"), id("body")
 	g.fObject, g.fProperty, g.fIndex = id("object"), id("property"), id("index")
 	g.fSource, g.fDeclaration, g.fAlias, g.fKind = id("source"), id("declaration"), id("alias"), id("kind")
-	g.fArgument, g.fOperator = id("argument"), id("operator")
+	g.fArgument, g.fOperator, g.fLeft = id("argument"), id("operator"), id("left")
 	g.pool.New = func() any {
 		p := sitter.NewParser()
 		if err := p.SetLanguage(l); err != nil {

@@ -83,7 +83,7 @@ type routeScope struct {
 type pendingCall struct {
 	receiver string
 	method   string
-	at       Range
+	call     sitter.Node // the call; the tree is open until the walk ends
 }
 
 func extractRouteFromTree(path string, g *grammar, src []byte, tree *sitter.Tree) *RouteFile {
@@ -167,7 +167,7 @@ func (w *routeWalker) popScopes(depth int) {
 		}
 		for _, p := range sc.pending {
 			if obj, ok := sc.stubs[p.receiver]; ok {
-				w.rf.Refs = append(w.rf.Refs, RouteRef{Kind: RefStubMethod, Object: obj, Method: p.method, At: p.at})
+				w.addStubCall(obj, p.method, &p.call)
 			} else if !sc.declared[p.receiver] && parent != nil {
 				parent.pending = append(parent.pending, p)
 			}
@@ -224,11 +224,19 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 			sc.declare(s.text(name))
 		}
 	case "member_expression":
-		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
+		obj := n.ChildByFieldId(g.fObject)
+		prop := n.ChildByFieldId(g.fProperty)
+		if prop == nil {
 			return
 		}
-		if prop := n.ChildByFieldId(g.fProperty); prop != nil {
+		if w.isDurableObjects(obj) {
 			w.add(RouteRef{Kind: RefObjectProperty, Object: s.text(prop), At: s.rng(prop)})
+			return
+		}
+		if ns, ok := w.namespaceOf(obj); ok && s.kind(prop) == "property_identifier" {
+			ref := RouteRef{Kind: RefNamespaceMember, Object: ns, Method: s.text(prop), At: s.rng(prop), Args: -1, Recv: s.text(s.unwrap(obj))}
+			w.callFacts(n, &ref)
+			w.add(ref)
 		}
 	case "subscript_expression":
 		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
@@ -307,16 +315,88 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 		return
 	}
 	if s.kind(recv) == "identifier" {
-		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, at: s.rng(prop)})
+		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, call: *n})
 		return
 	}
 	// durableObjects.Counter.get(id).increment(): the stub is used directly.
 	if obj, ok := w.stubSource(recv); ok {
-		w.add(RouteRef{Kind: RefStubMethod, Object: obj, Method: method, At: s.rng(prop)})
+		w.addStubCall(obj, method, n)
 	}
 }
 
-// stubSource recognises `<namespace>.get(...)` (optionally awaited or wrapped),
+// addStubCall records a call of method on a stub of obj.
+func (w *routeWalker) addStubCall(obj, method string, call *sitter.Node) {
+	fn := w.s.unwrap(call.ChildByFieldId(w.s.g.fFunction))
+	ref := RouteRef{Kind: RefStubMethod, Object: obj, Method: method, At: w.s.rng(fn.ChildByFieldId(w.s.g.fProperty))}
+	w.argFacts(call, &ref)
+	w.add(ref)
+}
+
+// callFacts fills ref's call facts when the member expression n is called.
+func (w *routeWalker) callFacts(n *sitter.Node, ref *RouteRef) {
+	s := w.s
+	call := n.Parent()
+	for call != nil && (s.kind(call) == "parenthesized_expression" || s.kind(call) == "non_null_expression") {
+		call = call.Parent()
+	}
+	if call == nil || s.kind(call) != "call_expression" {
+		return
+	}
+	if fn := s.unwrap(call.ChildByFieldId(s.g.fFunction)); fn == nil || fn.Id() != n.Id() {
+		return
+	}
+	w.argFacts(call, ref)
+}
+
+// argFacts records the arguments of call: how many, a spread, the first one's kind.
+func (w *routeWalker) argFacts(call *sitter.Node, ref *RouteRef) {
+	s := w.s
+	ref.Args = 0
+	for _, a := range s.namedChildren(call.ChildByFieldId(s.g.fArguments)) {
+		if ref.Args == 0 {
+			ref.ArgAt = s.rng(a)
+			switch k := s.kind(s.unwrap(a)); k {
+			case "string", "template_string":
+				ref.ArgKind = KindString
+			default:
+				ref.ArgKind, _, _ = s.classify(a)
+			}
+		}
+		if s.kind(a) == "spread_element" {
+			ref.Spread = true
+		}
+		ref.Args++
+	}
+}
+
+// namespaceOf recognises a namespace written in place (namespaceSource) or held
+// in a local (`const rooms = durableObjects.ChatRoom`) and returns the object
+// name as written.
+func (w *routeWalker) namespaceOf(n *sitter.Node) (string, bool) {
+	n = w.s.unwrap(n)
+	if n != nil && w.s.kind(n) == "identifier" {
+		return w.lookupSpace(w.s.text(n))
+	}
+	return w.namespaceSource(n)
+}
+
+// lookupSpace finds a local namespace by name through the enclosing scopes.
+func (w *routeWalker) lookupSpace(name string) (string, bool) {
+	for i := len(w.scopes) - 1; i >= 0; i-- {
+		if obj, ok := w.scopes[i].spaces[name]; ok {
+			return obj, true
+		}
+		if w.scopes[i].declared[name] || w.scopes[i].stubs[name] != "" {
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// stubGetters are the namespace members that return a stub.
+var stubGetters = map[string]bool{"get": true, "getByName": true}
+
+// stubSource recognises `<namespace>.get(...)` (or getByName) (optionally awaited or wrapped),
 // where the namespace is written in place or held in a local (namespaceSource),
 // and returns the object name as written.
 func (w *routeWalker) stubSource(v *sitter.Node) (string, bool) {
@@ -329,24 +409,11 @@ func (w *routeWalker) stubSource(v *sitter.Node) (string, bool) {
 	if fn == nil || s.kind(fn) != "member_expression" {
 		return "", false
 	}
-	if prop := fn.ChildByFieldId(g.fProperty); prop == nil || s.text(prop) != "get" {
+	if prop := fn.ChildByFieldId(g.fProperty); prop == nil || !stubGetters[s.text(prop)] {
 		return "", false
 	}
-	ns := s.unwrap(fn.ChildByFieldId(g.fObject))
-	if ns != nil && s.kind(ns) == "identifier" {
-		// const rooms = getDurableObject('chatRoom'); rooms.get(id)
-		name := s.text(ns)
-		for i := len(w.scopes) - 1; i >= 0; i-- {
-			if obj, ok := w.scopes[i].spaces[name]; ok {
-				return obj, true
-			}
-			if w.scopes[i].declared[name] || w.scopes[i].stubs[name] != "" {
-				return "", false
-			}
-		}
-		return "", false
-	}
-	return w.namespaceSource(ns)
+	// const rooms = getDurableObject('chatRoom'); rooms.get(id)
+	return w.namespaceOf(fn.ChildByFieldId(g.fObject))
 }
 
 // namespaceSource recognises `durableObjects.X`, `durableObjects['X']` and

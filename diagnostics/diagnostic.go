@@ -75,6 +75,16 @@ const (
 	GeneratedStale   Code = "GENERATED_STALE"
 	UnknownObject    Code = "UNKNOWN_OBJECT"
 	UnknownMethod    Code = "UNKNOWN_METHOD"
+
+	// What breaks at run time (SPEC §5.1).
+	DefineNotImported      Code = "DEFINE_NOT_IMPORTED"
+	SQLAPI                 Code = "SQL_API"
+	SQLWithoutSqlite       Code = "SQL_WITHOUT_SQLITE"
+	UnknownContextMember   Code = "UNKNOWN_CONTEXT_MEMBER"
+	HandlerParams          Code = "HANDLER_PARAMS"
+	UnknownNamespaceMember Code = "UNKNOWN_NAMESPACE_MEMBER"
+	StubID                 Code = "STUB_ID"
+	RPCArgs                Code = "RPC_ARGS"
 )
 
 // Related points at another place involved in a finding.

@@ -220,18 +220,7 @@ func storageWord(sqlite bool) string {
 func (d *drift) kvStorage(e *analysis.Entry) Diagnostic {
 	diag := Diagnostic{Code: KVStorage, Severity: Warning, Path: e.Path, Range: sqliteAnchor(e),
 		Message: fmt.Sprintf("%s would be created KV-backed (no `sqlite: true`): Cloudflare refuses new KV-backed Durable Object namespaces on the free plan (code 10097); SQLite-backed is recommended", e.ClassName)}
-	def := e.Def
-	if f := def.Fields["sqlite"]; f != nil {
-		diag.Fixes = []Fix{{Title: "Use SQLite storage (sqlite: true)", Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: f.Value, NewText: "true"}}}}
-	} else if def.ConfigIsLiteral {
-		at := def.ConfigAt.Start
-		after := analysis.Pos{Offset: at.Offset + 1, Line: at.Line, Col16: at.Col16 + 1}
-		text := " sqlite: true,"
-		if def.ConfigAt.End.Line > def.ConfigAt.Start.Line {
-			text = "\n  sqlite: true,"
-		}
-		diag.Fixes = []Fix{{Title: "Use SQLite storage (sqlite: true)", Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: after, End: after}, NewText: text}}}}
-	}
+	diag.Fixes = sqliteTrueFix(e)
 	return diag
 }
 

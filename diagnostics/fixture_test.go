@@ -111,6 +111,13 @@ func (o *objFile) method(name, whole string, kind analysis.ValueKind, form analy
 	})
 }
 
+// use records a context access: member (its first occurrence at or after the
+// config) on receiver recv inside function in.
+func (o *objFile) use(in, recv, member string) {
+	o.def.ContextUses = append(o.def.ContextUses, analysis.ContextUse{In: in, Recv: recv, Member: member,
+		At: o.at(member, o.def.ConfigAt.Start.Offset), Args: -1})
+}
+
 func (o *objFile) unknown(text, reason string) {
 	o.def.Unknowns = append(o.def.Unknowns, analysis.Unknown{At: o.at(text, 0), Reason: reason})
 }

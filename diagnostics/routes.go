@@ -22,6 +22,12 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 	}
 	var out []Diagnostic
 	for _, ref := range rf.Refs {
+		if ref.Kind == analysis.RefNamespaceMember {
+			if d := namespaceFinding(rf, ref); d != nil {
+				out = append(out, *d)
+			}
+			continue // the object reference itself is reported at its own ref
+		}
 		binding := analysis.ObjectNameToBindingName(ref.Object)
 		var entries []*analysis.Entry
 		if app.Manifest != nil {
@@ -56,6 +62,11 @@ func RouteFindings(app *analysis.App, rf *analysis.RouteFile) []Diagnostic {
 			}
 		}
 		if !missing {
+			if len(entries) == 1 {
+				if d := rpcArgsFinding(rf, ref, entries[0]); d != nil {
+					out = append(out, *d)
+				}
+			}
 			continue
 		}
 		e := entries[0]

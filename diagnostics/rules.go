@@ -34,9 +34,14 @@ func ObjectFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 			Message: "not statically analyzable: " + u.Reason + "; checks that depend on it are skipped",
 		})
 	}
+	// INVALID_DEFINITION does not hide what extraction could still find.
 	if def := definitionFinding(e); def != nil {
-		return append(out, *def)
+		out = append(out, *def)
 	}
+	if d.Export != analysis.ExportDefine {
+		return out
+	}
+	out = append(out, runtimeFindings(app, e)...)
 	if !d.ConfigIsLiteral {
 		return out
 	}
@@ -125,30 +130,48 @@ func presenceFindings(e *analysis.Entry) []Diagnostic {
 			Code: NoHandler, Severity: Error, Path: e.Path, Range: at,
 			Message: "defineDurableObject throws DurableObjectNoHandlerError at load: define fetch, alarm, webSocketMessage or at least one method (webSocketClose/webSocketError alone do not count)",
 		})
-	} else if methodsKnown && !hasMethods {
-		r := at
-		if methods != nil {
-			r = methods.KeyAt
-		}
-		out = append(out, Diagnostic{
-			Code: NoMethods, Severity: Warning, Path: e.Path, Range: r,
-			Message: "no RPC methods: stubs of this object only offer fetch; add methods: { ... } for typed RPC calls",
-		})
 	}
+	// NO_METHODS (no methods and no fetch, alarm or WebSocket handler) is
+	// Cloudwerk's own rule; where it would apply, NO_HANDLER already reports
+	// the load error, so it is never reported on its own.
 	if !d.Has("init") {
 		if s := d.Fields["sqlite"]; s != nil && s.Kind == analysis.KindBool && s.Bool {
-			out = append(out, Diagnostic{
-				Code: SqliteWithoutInit, Severity: Warning, Path: e.Path, Range: s.At,
-				Message: "sqlite: true without init: no place creates the tables; add init(ctx) { ctx.sql.exec('CREATE TABLE IF NOT EXISTS ...'); return initialState }",
-			})
-		} else {
+			if uses := sqlUses(d); len(uses) > 0 && !createsSchema(uses) {
+				out = append(out, Diagnostic{
+					Code: SqliteWithoutInit, Severity: Warning, Path: e.Path, Range: s.At,
+					Message: "sqlite: true without init, and no statement of this object creates its tables: the first query fails with \"no such table\"; add init(ctx) { ctx.sql.exec('CREATE TABLE IF NOT EXISTS ...'); return initialState }",
+					Related: []Related{{Path: e.Path, Range: uses[0].At, Message: "SQL used here"}},
+				})
+			}
+		}
+		if readsState(d) {
 			out = append(out, Diagnostic{
 				Code: NoInit, Severity: Warning, Path: e.Path, Range: at,
-				Message: "no init: the state starts as undefined, so this.state.x throws a TypeError; add init() { return { ... } }",
+				Message: "no init, yet this object reads this.state: the state starts as undefined, so this.state.x throws a TypeError; add init() { return { ... } }",
 			})
 		}
 	}
 	return out
+}
+
+// createsSchema reports an SQL call whose statement mentions CREATE.
+func createsSchema(uses []analysis.ContextUse) bool {
+	for _, u := range uses {
+		if u.DDL {
+			return true
+		}
+	}
+	return false
+}
+
+// readsState reports a this.state read (not a plain assignment) in a method or handler.
+func readsState(d *analysis.Definition) bool {
+	for _, u := range d.ContextUses {
+		if u.Recv == analysis.RecvThis && u.Member == "state" && !u.Write && u.In != "init" && inContext(d, u.In) {
+			return true
+		}
+	}
+	return false
 }
 
 // configOpen reports a spread (or other unknown) directly in the config object:

@@ -46,9 +46,10 @@ func TestAppFindingsAbsent(t *testing.T) {
 }
 
 func TestAnalyzeSeverityOverridesAndOrder(t *testing.T) {
-	o := newObj(t, objDir+"chat_room.ts", "export default defineDurableObject({\n  methods: { a() {} },\n})\n")
+	o := newObj(t, objDir+"chat_room.ts", "export default defineDurableObject({\n  methods: { a() { return this.state } },\n})\n")
 	o.objectField("methods")
-	o.method("a", "a() {}", analysis.KindFunction, analysis.FormMethod)
+	o.method("a", "a() { return this.state }", analysis.KindFunction, analysis.FormMethod)
+	o.use("methods.a", analysis.RecvThis, "state")
 	app := appOf(o.entry())
 	app.Nested = []string{"/proj/app/objects/a/b.ts"}
 

@@ -164,25 +164,21 @@ func TestObjectRulesTrigger(t *testing.T) {
 				o.field("fetch", "'nope'", analysis.KindString)
 			},
 			code: InvalidConfig, severity: Error, rangeText: "'nope'", message: "fetch must be a function"},
-		{name: "no init", file: "counter.ts", text: "export default defineDurableObject({\n  methods: { a() {} },\n})\n",
+		{name: "no init", file: "counter.ts", text: "export default defineDurableObject({\n  methods: { a() { return this.state.n } },\n})\n",
 			setup: func(o *objFile) {
 				o.objectField("methods")
-				o.method("a", "a() {}", analysis.KindFunction, analysis.FormMethod)
+				o.method("a", "a() { return this.state.n }", analysis.KindFunction, analysis.FormMethod)
+				o.use("methods.a", analysis.RecvThis, "state")
 			},
 			code: NoInit, severity: Warning, rangeText: "defineDurableObject", message: "no init"},
-		{name: "sqlite without init", file: "counter.ts", text: "export default defineDurableObject({\n  sqlite: true,\n  methods: { a() {} },\n})\n",
+		{name: "sqlite without init", file: "counter.ts", text: "export default defineDurableObject({\n  sqlite: true,\n  methods: { a() { this.ctx.sql.exec('SELECT 1') } },\n})\n",
 			setup: func(o *objFile) {
 				o.field("sqlite", "true", analysis.KindBool)
 				o.objectField("methods")
-				o.method("a", "a() {}", analysis.KindFunction, analysis.FormMethod)
+				o.method("a", "a() { this.ctx.sql.exec('SELECT 1') }", analysis.KindFunction, analysis.FormMethod)
+				o.use("methods.a", analysis.RecvCtx, "sql")
 			},
 			code: SqliteWithoutInit, severity: Warning, rangeText: "sqlite: true", message: "without init"},
-		{name: "no methods", file: "counter.ts", text: "export default defineDurableObject({\n  init() { return {} },\n  fetch() {},\n})\n",
-			setup: func(o *objFile) {
-				o.field("init", "init() { return {} }", analysis.KindFunction)
-				o.field("fetch", "fetch() {}", analysis.KindFunction)
-			},
-			code: NoMethods, severity: Warning, rangeText: "defineDurableObject", message: "no RPC methods"},
 		{name: "spread is not analyzable", file: "counter.ts", text: "export default defineDurableObject({\n  ...base,\n})\n",
 			setup: func(o *objFile) { o.unknown("...base", "spread in defineDurableObject config") },
 			code:  NotAnalyzable, severity: Info, rangeText: "...base", message: "spread in defineDurableObject config"},
@@ -279,6 +275,25 @@ func TestObjectRulesAbsent(t *testing.T) {
 				o.method("a", "a() {}", analysis.KindFunction, analysis.FormMethod)
 			},
 			codes: []Code{SqliteWithoutInit, InvalidConfig}},
+		{name: "a fetch-only object is not missing methods", file: "counter.ts", text: "export default defineDurableObject({\n  init() { return {} },\n  fetch() {},\n})\n",
+			setup: func(o *objFile) {
+				o.field("init", "init() { return {} }", analysis.KindFunction)
+				o.field("fetch", "fetch() {}", analysis.KindFunction)
+			},
+			codes: []Code{NoMethods, NoHandler}},
+		{name: "no init is fine when this.state is never read", file: "counter.ts", text: "export default defineDurableObject({\n  methods: { a() { return 1 } },\n})\n",
+			setup: func(o *objFile) {
+				o.objectField("methods")
+				o.method("a", "a() { return 1 }", analysis.KindFunction, analysis.FormMethod)
+			},
+			codes: []Code{NoInit}},
+		{name: "sqlite without init is fine without SQL", file: "counter.ts", text: "export default defineDurableObject({\n  sqlite: true,\n  methods: { a() {} },\n})\n",
+			setup: func(o *objFile) {
+				o.field("sqlite", "true", analysis.KindBool)
+				o.objectField("methods")
+				o.method("a", "a() {}", analysis.KindFunction, analysis.FormMethod)
+			},
+			codes: []Code{SqliteWithoutInit, NoInit}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

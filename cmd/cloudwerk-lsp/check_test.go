@@ -35,13 +35,13 @@ tag = "v1"
 new_sqlite_classes = ["Counter"]
 `
 
-// warnApp has only a warning (NO_METHODS) among the codes this tool owns.
+// warnApp has only a warning (NO_INIT: this.state is read, nothing initialises
+// it) among the codes this tool owns.
 const warnApp = `
 -- app/objects/pinger.ts --
 import { defineDurableObject } from '@cloudwerk/durable-object'
 export default defineDurableObject({
-  init() { return {} },
-  fetch() { return new Response('pong') },
+  fetch() { return new Response(String(this.state)) },
 })
 `
 
@@ -105,10 +105,10 @@ func TestCheckExitCodes(t *testing.T) {
 		err  string // substring of stderr
 	}{
 		{"clean", []string{"check", good}, exitOK, "0 errors, 0 warnings, 0 infos in 2 files (1 object)", ""},
-		{"warning only", []string{"check", warn}, exitOK, "warning NO_METHODS", ""},
+		{"warning only", []string{"check", warn}, exitOK, "warning NO_INIT", ""},
 		{"fail on warnings", []string{"check", "--fail-on-warnings", warn}, exitFindings, "1 warning", ""},
-		{"warning turned off", []string{"check", "--fail-on-warnings", "--severity", "NO_METHODS=off", warn}, exitOK, "0 warnings", ""},
-		{"warning raised to error", []string{"check", "--severity", "no_methods=error", warn}, exitFindings, "error NO_METHODS", ""},
+		{"warning turned off", []string{"check", "--fail-on-warnings", "--severity", "NO_INIT=off", warn}, exitOK, "0 warnings", ""},
+		{"warning raised to error", []string{"check", "--severity", "no_init=error", warn}, exitFindings, "error NO_INIT", ""},
 		{"error", []string{"check", bad}, exitFindings, "error INVALID_NAME", ""},
 		{"several dirs", []string{"check", good, bad}, exitFindings, "in 3 files (2 objects)", ""},
 		{"monorepo root", []string{"check", filepath.Dir(good)}, exitFindings, "INVALID_NAME", ""},
