@@ -384,22 +384,13 @@ func (b *bodyWalk) member(n *sitter.Node) {
 // callFacts fills the call facts of use when n is the callee of a call.
 func (b *bodyWalk) callFacts(n *sitter.Node, use *ContextUse) {
 	s := b.s
-	call := n.Parent()
-	for call != nil && (s.kind(call) == "parenthesized_expression" || s.kind(call) == "non_null_expression") {
-		call = call.Parent()
-	}
-	if call == nil {
-		return
-	}
-	if s.kind(call) == "assignment_expression" {
+	call := s.outerParent(n)
+	if call != nil && s.kind(call) == "assignment_expression" {
 		left := call.ChildByFieldId(s.g.fLeft)
 		use.Write = left != nil && s.unwrap(left).Id() == n.Id()
 		return
 	}
-	if s.kind(call) != "call_expression" {
-		return
-	}
-	if fn := s.unwrap(call.ChildByFieldId(s.g.fFunction)); fn == nil || fn.Id() != n.Id() {
+	if !s.isCallee(call, n) {
 		return
 	}
 	use.Args = 0

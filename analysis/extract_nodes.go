@@ -315,3 +315,21 @@ func (s *syntax) collectParseErrors(root *sitter.Node) []Range {
 		}
 	}
 }
+
+// outerParent is n's parent, looking through parentheses and `x!`.
+func (s *syntax) outerParent(n *sitter.Node) *sitter.Node {
+	p := n.Parent()
+	for p != nil && (s.kind(p) == "parenthesized_expression" || s.kind(p) == "non_null_expression") {
+		p = p.Parent()
+	}
+	return p
+}
+
+// isCallee reports whether call is a call_expression calling n.
+func (s *syntax) isCallee(call, n *sitter.Node) bool {
+	if call == nil || s.kind(call) != "call_expression" {
+		return false
+	}
+	fn := s.unwrap(call.ChildByFieldId(s.g.fFunction))
+	return fn != nil && fn.Id() == n.Id()
+}

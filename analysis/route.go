@@ -334,18 +334,9 @@ func (w *routeWalker) addStubCall(obj, method string, call *sitter.Node) {
 
 // callFacts fills ref's call facts when the member expression n is called.
 func (w *routeWalker) callFacts(n *sitter.Node, ref *RouteRef) {
-	s := w.s
-	call := n.Parent()
-	for call != nil && (s.kind(call) == "parenthesized_expression" || s.kind(call) == "non_null_expression") {
-		call = call.Parent()
+	if call := w.s.outerParent(n); w.s.isCallee(call, n) {
+		w.argFacts(call, ref)
 	}
-	if call == nil || s.kind(call) != "call_expression" {
-		return
-	}
-	if fn := s.unwrap(call.ChildByFieldId(s.g.fFunction)); fn == nil || fn.Id() != n.Id() {
-		return
-	}
-	w.argFacts(call, ref)
 }
 
 // argFacts records the arguments of call: how many, a spread, the first one's kind.
