@@ -3,7 +3,6 @@ package lsp
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,19 +12,25 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cloudwerk/cloudwerk-lsp/internal/benchapp"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 )
 
-// benchWorkspace writes n object files and returns a server whose snapshot holds
-// the loaded app (no connection: the benchmark drives the engine boundary).
-func benchWorkspace(b *testing.B, n int) (*Server, string, string) {
+// benchWorkspace returns a server whose snapshot holds the app at root (no
+// connection: the benchmark drives the engine boundary) and the path and text
+// of its obj0.ts, the file the benchmark edits.
+func benchWorkspace(b *testing.B, root string, n int) (*Server, string, string) {
 	b.Helper()
-	root := writeBenchObjects(b, n)
+	path := filepath.Join(root, "app", "objects", benchapp.Name(0)+".ts")
+	text, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
 	s := newBenchServer(b)
 	loadBenchApp(b, s, root, n)
-	return s, filepath.Join(root, "app", "objects", "object0.ts"), objectSource("")
+	return s, path, string(text)
 }
 
 // newBenchServer starts a server without a connection or file watcher, stopped
@@ -45,16 +50,16 @@ func newBenchServer(b *testing.B) *Server {
 	return s
 }
 
-// writeBenchObjects writes a workspace of n identical object files and returns its root.
-func writeBenchObjects(b *testing.B, n int) string {
+// writeBenchObjects writes a workspace of n generated object files (about 1.4 KB
+// each), obj0.ts holding first when it is not nil, and returns its root.
+func writeBenchObjects(b *testing.B, n int, first []byte) string {
 	b.Helper()
 	root := b.TempDir()
-	writeFiles(b, root, map[string]string{"cloudwerk.config.ts": "export default {}\n"})
-	dir := filepath.Join(root, "app", "objects")
-	_ = os.MkdirAll(dir, 0o755)
-	src := []byte(objectSource(""))
-	for i := 0; i < n; i++ {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("object%d.ts", i)), src, 0o644); err != nil {
+	if err := benchapp.WriteObjects(root, n); err != nil {
+		b.Fatal(err)
+	}
+	if first != nil {
+		if err := os.WriteFile(filepath.Join(root, "app", "objects", benchapp.Name(0)+".ts"), first, 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -73,44 +78,69 @@ func loadBenchApp(b *testing.B, s *Server, root string, n int) {
 }
 
 // BenchmarkServerEdit measures one body edit of an open object file up to the
-// diagnostics computed for it (the point where they are handed to publishing).
+// diagnostics computed for it (the point where they are handed to publishing):
+// a one-digit toggle in a 1.4 KB object file, and in the middle method of a
+// 190-method one, in workspaces of 10 and 10,000 objects.
 func BenchmarkServerEdit(b *testing.B) {
-	for _, n := range []int{10, 10000} {
-		b.Run("objects="+strconv.Itoa(n), func(b *testing.B) {
-			s, path, text := benchWorkspace(b, n)
-			u := uri.File(path)
-			ctx := context.Background()
-			// Open the document without waking the diagnostics worker: the
-			// benchmark runs the passes itself, on this goroutine.
-			s.docs[path] = &docState{text: text, doc: newDocument(path, text)}
-			s.snap.Store(s.snap.Load().withOpen(&openFile{uri: u, path: path, version: 1, text: text}))
-			// Toggle one digit of the init body: `value: 0` <-> `value: 1`.
-			at := positionAt(text, strings.Index(text, "value: 0")+len("value: "))
-			r := protocol.Range{Start: at, End: protocol.Position{Line: at.Line, Character: at.Character + 1}}
-			computed := 0
-			s.diag.onPass = func(string, int) { computed++ }
-			b.ResetTimer()
-			cpu0 := processCPU()
-			for i := 0; i < b.N; i++ {
-				params := &protocol.DidChangeTextDocumentParams{
-					TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: int32(i + 2)},
-					ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{Range: r, Text: strconv.Itoa((i + 1) % 2)}},
+	files := []struct {
+		name   string
+		src    []byte
+		marker string // the edit toggles the digit that ends it
+	}{
+		{"file=1.4KB", benchapp.Object(0), "return { total: 0"},
+		{"file=190methods", benchapp.ManyMethods(190), benchapp.EditMarker(95)},
+	}
+	for _, f := range files {
+		for _, n := range []int{10, 10000} {
+			var root string // written on first use: b.Run calls the function once per b.N try
+			b.Run(f.name+"/objects="+strconv.Itoa(n), func(sb *testing.B) {
+				if root == "" {
+					root = writeBenchObjects(b, n, f.src)
 				}
-				ch, bad, _ := s.applyChanges(path, params)
-				if bad != nil || ch.file != path {
-					b.Fatalf("edit was not a file-only change: %+v", ch)
-				}
-				s.diag.run(ctx, work{files: map[string]bool{path: true}})
-			}
-			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
-			if computed != b.N {
-				b.Fatalf("computed %d passes for %d edits", computed, b.N)
-			}
-		})
+				b := sb
+				s, path, text := benchWorkspace(b, root, n)
+				benchEdits(b, s, path, text, strings.Index(text, f.marker)+len(f.marker)-1)
+			})
+		}
 	}
 }
 
-// BenchmarkServerRSS loads 10,000 objects into a server and runs the whole-app
+// benchEdits opens path with text and times b.N edits toggling the digit at
+// byte offset at, each followed by the diagnostics pass of the file.
+func benchEdits(b *testing.B, s *Server, path, text string, at int) {
+	if at < 0 || text[at] != '0' {
+		b.Fatalf("no digit 0 to toggle at %d", at)
+	}
+	u := uri.File(path)
+	ctx := context.Background()
+	// Open the document without waking the diagnostics worker: the benchmark
+	// runs the passes itself, on this goroutine.
+	s.docs[path] = &docState{text: text, doc: newDocument(path, text)}
+	s.snap.Store(s.snap.Load().withOpen(&openFile{uri: u, path: path, version: 1, text: text}))
+	pos := positionAt(text, at)
+	r := protocol.Range{Start: pos, End: protocol.Position{Line: pos.Line, Character: pos.Character + 1}}
+	computed := 0
+	s.diag.onPass = func(string, int) { computed++ }
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for i := 0; i < b.N; i++ {
+		params := &protocol.DidChangeTextDocumentParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: int32(i + 2)},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{Range: r, Text: strconv.Itoa((i + 1) % 2)}},
+		}
+		ch, bad, _ := s.applyChanges(path, params)
+		if bad != nil || ch.file != path {
+			b.Fatalf("edit was not a file-only change: %+v", ch)
+		}
+		s.diag.run(ctx, work{files: map[string]bool{path: true}})
+	}
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+	if computed != b.N {
+		b.Fatalf("computed %d passes for %d edits", computed, b.N)
+	}
+}
+
+// BenchmarkServerRSS loads 10,000 (and 100,000) objects into a server and runs the whole-app
 // diagnostics pass a server runs after loading, then reports the server's steady
 // state:
 //
@@ -127,8 +157,13 @@ func BenchmarkServerEdit(b *testing.B) {
 // ns/op is the time to load and diagnose the app; the workspace files are
 // written once, outside the timer, and are not part of the process's memory.
 func BenchmarkServerRSS(b *testing.B) {
-	const n = 10000
-	root := writeBenchObjects(b, n)
+	for _, n := range []int{10000, 100000} {
+		b.Run("objects="+strconv.Itoa(n), func(b *testing.B) { benchServerRSS(b, n) })
+	}
+}
+
+func benchServerRSS(b *testing.B, n int) {
+	root := writeBenchObjects(b, n, nil)
 	s := newBenchServer(b)
 	ctx := context.Background()
 	runtime.GC()

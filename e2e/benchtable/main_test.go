@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 const sampleOutput = `goos: linux
@@ -42,44 +45,62 @@ func TestParseBenchOutput(t *testing.T) {
 }
 
 func TestBenchPatterns(t *testing.T) {
-	got := benchPatterns([]string{"BenchmarkCheck/objects=100", "BenchmarkCheck/objects=10000", "BenchmarkCheckWarm/objects=10000", "BenchmarkServerRSS"})
-	want := []string{"^BenchmarkCheck$/^(objects=100|objects=10000)$", "^BenchmarkCheckWarm$/^(objects=10000)$", "^BenchmarkServerRSS$"}
+	got := benchPatterns([]string{"BenchmarkEdit/file=a/objects=10", "BenchmarkEdit/file=b/objects=10", "BenchmarkEditX/objects=1", "BenchmarkRSS"})
+	want := []string{"^BenchmarkEdit$/^(file=a|file=b)$/^(objects=10)$", "^BenchmarkEditX$/^(objects=1)$", "^BenchmarkRSS$"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("patterns = %q, want %q", got, want)
 	}
 	top := regexp.MustCompile(strings.Split(got[0], "/")[0])
-	if top.MatchString("BenchmarkCheckWarm") || !top.MatchString("BenchmarkCheck") {
+	if top.MatchString("BenchmarkEditX") || !top.MatchString("BenchmarkEdit") {
 		t.Error("top-level pattern is not anchored")
 	}
 }
 
-func TestRenderTable(t *testing.T) {
+func TestBenchLines(t *testing.T) {
 	results := map[string][]float64{}
 	for k, v := range parseBenchOutput(sampleOutput) {
 		results["lsp "+k] = v
 	}
-	rs := []row{
-		{Metric: "edit 10", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10", Unit: "ns/op", Target: 100e3, Baseline: "-"},
-		{Metric: "edit 10k", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10000", Unit: "ns/op", Target: 80e3, Baseline: "-"},
-		{Metric: "ratio", Unit: "x", Target: 1.5, Num: "lsp BenchmarkServerEdit/objects=10000", Den: "lsp BenchmarkServerEdit/objects=10"},
-		{Metric: "rss", Pkg: "lsp", Bench: "BenchmarkServerRSS", Unit: "MB-rss", Target: 80, Baseline: "135 MB"},
-		{Metric: "gen", Pkg: "codegen", Bench: "BenchmarkGenerate/objects=10000", Unit: "ns/op", Target: 150e6},
-		{Metric: "big", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10000", Unit: "ns/op", Large: true},
-	}
-	results["analysis BenchmarkParse/go-callbacks ns/op"] = []float64{500e3}
-	got := renderTable(rs, results, map[string]string{"codegen": "package has no benchmarks"}, true)
-	for _, want := range []string{
-		"| edit 10 | <= 100.0 µs | 61.0 µs | 0.61 ok | - |",
-		"| edit 10k | <= 80.0 µs | 85.0 µs | 1.06 OVER | - |",
-		"| ratio | <= 1.50x | 1.39x | 0.93 ok |",
-		"| rss | <= 80.0 MB | 71.5 MB | 0.89 ok | 135 MB |",
-		"| gen | <= 150.0 ms | missing | - |",
-		"| big | - | not run (-quick) | - |",
-		"note: codegen: package has no benchmarks",
-		"note: calibration: tree-sitter parse took 500.0 µs here against 250 µs on the baseline machine (2.0x)",
+	for _, tc := range []struct {
+		row  benchRow
+		want string
+	}{
+		{benchRow{Figure: "edit 10", N: "10", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10", Unit: "ns/op", Target: 100e3},
+			"| edit 10 | 10 | 61.0 µs | 59.0 µs - 70.0 µs | - | - | - | <= 100.0 µs | met |"},
+		{benchRow{Figure: "edit 10k", N: "10,000", Pkg: "lsp", Bench: "BenchmarkServerEdit/objects=10000", Unit: "ns/op", Target: 80e3},
+			"| edit 10k | 10,000 | 85.0 µs | 80.0 µs - 90.0 µs | - | - | - | <= 80.0 µs | NOT MET |"},
+		{benchRow{Figure: "ratio", N: "-", Unit: "x", Target: 1.5, Num: "lsp BenchmarkServerEdit/objects=10000", Den: "lsp BenchmarkServerEdit/objects=10"},
+			"| ratio | - | 1.39x | - | - | - | - | <= 1.5x | met |"},
+		{benchRow{Figure: "rss", N: "10,000", Pkg: "lsp", Bench: "BenchmarkServerRSS", Unit: "MB-rss", Target: 80},
+			"| rss | 10,000 | 72 MB | - | - | - | - | <= 80 MB | met |"},
+		{benchRow{Figure: "gen", N: "1", Pkg: "codegen", Bench: "BenchmarkGenerate", Unit: "ns/op", Target: 150e6},
+			"| gen | 1 | not measured | - | - | - | - | - |  |"},
 	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("table lacks %q:\n%s", want, got)
+		got := renderTable([]line{benchLine(tc.row, results)})
+		if !strings.Contains(got, tc.want+"\n") {
+			t.Errorf("%s: table lacks %q:\n%s", tc.row.Figure, tc.want, got)
 		}
+	}
+}
+
+func TestRunBinary(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	lim := runLimits{timeout: time.Minute, maxRSS: 1 << 20}
+	s, err := runBinary(sh, t.TempDir(), nil, 1, lim, "-c", "echo report; exit 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.rssKB <= 0 || s.wall <= 0 || s.outLen != int64(len("report\n")) {
+		t.Errorf("sample = %+v", s)
+	}
+	if _, err := runBinary(sh, t.TempDir(), nil, 0, lim, "-c", "exit 1"); err == nil || !strings.Contains(err.Error(), "exit 1, want 0") {
+		t.Errorf("wrong exit code not reported: %v", err)
+	}
+	lim.maxRSS = 1 // any process is over 1 KiB
+	if _, err := runBinary(sh, t.TempDir(), nil, 0, lim, "-c", "exec sleep 5"); !errors.Is(err, errOverLimit) {
+		t.Errorf("over the limit: %v", err)
 	}
 }
