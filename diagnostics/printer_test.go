@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -238,6 +239,58 @@ func TestJSONShape(t *testing.T) {
 	d := full.Diagnostics[0]
 	if d.Path != "app/objects/a,b:c.ts" || d.Range.Start != (jsonPos{3, 16, 40}) || d.Related[0].Path != "app/objects/other.ts" || full.Summary.Errors != 1 {
 		t.Errorf("diagnostic %+v", d)
+	}
+}
+
+// TestJSONSharedFix: a fix copied into many findings (the planned wrangler edit)
+// is written once and referenced by index, so the report grows linearly with
+// the findings; distinct fixes stay distinct.
+func TestJSONSharedFix(t *testing.T) {
+	shared := Fix{Title: "Update wrangler.toml", Preferred: true,
+		Edits: []TextEdit{{Path: "/w/wrangler.toml", NewText: strings.Repeat("[[durable_objects.bindings]]\n", 2000)}}}
+	res := func(n int) *Result {
+		r := &Result{Base: "/w"}
+		for i := range n {
+			own := Fix{Title: "Rename file", Renames: []FileRename{{From: fmt.Sprintf("/w/a%d.ts", i), To: fmt.Sprintf("/w/b%d.ts", i)}}}
+			r.Diagnostics = append(r.Diagnostics,
+				Diagnostic{Code: BindingMissing, Severity: Error, Path: fmt.Sprintf("/w/a%d.ts", i), Fixes: []Fix{shared, own}},
+				Diagnostic{Code: MigrationMissing, Severity: Error, Path: fmt.Sprintf("/w/a%d.ts", i), Fixes: []Fix{shared}})
+		}
+		return r
+	}
+	print := func(r *Result) (jsonReport, int) {
+		var buf bytes.Buffer
+		if err := (JSONPrinter{}).Print(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		var rep jsonReport
+		if err := json.Unmarshal(buf.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep, buf.Len()
+	}
+	rep, small := print(res(10))
+	if len(rep.Fixes) != 11 {
+		t.Fatalf("%d fixes, want the shared one and 10 renames", len(rep.Fixes))
+	}
+	for i, f := range rep.Fixes {
+		if f.ID != i {
+			t.Errorf("fix %d has id %d", i, f.ID)
+		}
+	}
+	for i, d := range rep.Diagnostics {
+		if d.Fixes[0] != 0 || rep.Fixes[0].Edits[0].NewText != shared.Edits[0].NewText {
+			t.Errorf("diagnostic %d: fixes %v do not reference the shared fix first", i, d.Fixes)
+		}
+		if i%2 == 0 && (len(d.Fixes) != 2 || rep.Fixes[d.Fixes[1]].Renames[0].From != fmt.Sprintf("a%d.ts", i/2)) {
+			t.Errorf("diagnostic %d: own fix %v", i, d.Fixes)
+		}
+	}
+	// The shared text is about 58 KB. Written per finding, 200 findings would
+	// take 200 copies; written once, the rest grows with the findings alone.
+	text := len(shared.Edits[0].NewText)
+	if _, large := print(res(100)); large-text > 12*(small-text) {
+		t.Errorf("report of 200 findings is %d bytes, of 20 findings %d (shared text %d): not linear in the findings", large, small, text)
 	}
 }
 

@@ -83,8 +83,11 @@ check_app() {
 	[ "$code" = "$3" ] || fail "$1: check --format json exited $code, want $3"
 	node -e '
 		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		if (r.version !== 1 || !Array.isArray(r.diagnostics)) process.exit(1);
-		for (const d of r.diagnostics) if (d.range.start.line < 1 || d.range.start.column < 1) process.exit(1);
+		if (r.version !== 2 || !Array.isArray(r.diagnostics) || !Array.isArray(r.fixes)) process.exit(1);
+		for (const d of r.diagnostics) {
+			if (d.range.start.line < 1 || d.range.start.column < 1) process.exit(1);
+			for (const id of d.fixes) if (!r.fixes[id] || r.fixes[id].id !== id) process.exit(1);
+		}
 	' "$work/$1.json" || fail "$1: JSON report has the wrong shape"
 }
 
