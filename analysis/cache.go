@@ -240,3 +240,12 @@ func writeTypeShape(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bo
 		b.WriteString(t.Kind().String())
 	}
 }
+
+// CacheDir is the folder of the on-disk caches ("" when caching is off); other
+// packages keep their own per-app files there (codegen's verified outputs).
+func CacheDir() string { return cacheDirFromEnv() }
+
+// CacheKey identifies the running build (tool version, model shape,
+// executable): whatever another package caches from this build's output is
+// invalid under a different key.
+func CacheKey() string { return cacheKey() }

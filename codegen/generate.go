@@ -143,6 +143,7 @@ func objects(app *analysis.App) []object {
 type plannedFile struct {
 	path   string
 	target Target
+	key    inputKey // what the content depends on (verified.go); zero: unknown
 	// render renders the file; a class file is written into scratch's memory
 	// (nil or a rendering that is no longer needed), other files ignore it.
 	render func(scratch []byte) []byte
@@ -154,17 +155,18 @@ func plannedFiles(app *analysis.App, targets Target) []plannedFile {
 	root := app.Root
 	objs := objects(app)
 	var out []plannedFile
+	typesImport := classesTypesImport(root)
+	keys := newInputKeys(root, typesImport)
 	if targets&TargetTypes != 0 {
-		out = append(out, plannedFile{filepath.Join(root, TypesFile), TargetTypes, func([]byte) []byte { return renderTypes(root, objs) }})
+		out = append(out, plannedFile{filepath.Join(root, TypesFile), TargetTypes, keys.all("types", objs), func([]byte) []byte { return renderTypes(root, objs) }})
 	}
 	if targets&TargetClasses != 0 {
 		dir := filepath.Join(root, ClassesDir)
-		typesImport := classesTypesImport(root)
 		out = append(out,
-			plannedFile{filepath.Join(dir, RuntimeFile), TargetClasses, func([]byte) []byte { return renderRuntime(root) }},
-			plannedFile{filepath.Join(dir, "index.ts"), TargetClasses, func([]byte) []byte { return renderIndex(objs) }})
+			plannedFile{filepath.Join(dir, RuntimeFile), TargetClasses, keys.all("runtime", nil), func([]byte) []byte { return renderRuntime(root) }},
+			plannedFile{filepath.Join(dir, "index.ts"), TargetClasses, keys.all("index", objs), func([]byte) []byte { return renderIndex(objs) }})
 		for _, o := range objs {
-			out = append(out, plannedFile{filepath.Join(dir, o.Entry.ClassName+".ts"), TargetClasses,
+			out = append(out, plannedFile{filepath.Join(dir, o.Entry.ClassName+".ts"), TargetClasses, keys.class(o),
 				func(scratch []byte) []byte { return renderClass(scratch, root, typesImport, o) }})
 		}
 	}
@@ -196,10 +198,16 @@ func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
 		targets = AllTargets
 	}
 	files := plannedFiles(app, targets)
-	changes, err := compareFiles(files)
+	var verified *verifiedSet
+	if targets&(TargetTypes|TargetClasses) != 0 {
+		// A plan of some of the files keeps the records of the others.
+		verified = openVerified(app.Root, targets&(TargetTypes|TargetClasses) != TargetTypes|TargetClasses)
+	}
+	changes, err := compareFiles(files, verified)
 	if err != nil {
 		return nil, err
 	}
+	verified.save(app.Root)
 	if targets&TargetClasses != 0 {
 		wanted := make(map[string]bool, len(files))
 		for _, f := range files {
@@ -230,9 +238,13 @@ func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
 	return changes, nil
 }
 
+// renderedFiles counts the files compareFiles rendered (tests see what was skipped).
+var renderedFiles atomic.Int64
+
 // compareFiles renders each file and compares it with the disk, spread over a few
 // goroutines (rendering is CPU, reading is I/O); the result is in input order.
-func compareFiles(files []plannedFile) ([]FileChange, error) {
+// A file verified (nil: none) knows to be up to date is neither rendered nor read.
+func compareFiles(files []plannedFile, verified *verifiedSet) ([]FileChange, error) {
 	results := make([]*FileChange, len(files))
 	errs := make([]error, len(files))
 	workers := min(len(files), 2*runtime.GOMAXPROCS(0))
@@ -253,14 +265,21 @@ func compareFiles(files []plannedFile) ([]FileChange, error) {
 					return
 				}
 				f := files[i]
+				if verified != nil && f.key != (inputKey{}) {
+					if stamp, ok := r.stamp(f.path); ok && verified.trusted(f.path, f.key, stamp) {
+						continue
+					}
+				}
 				content := f.render(scratch)
+				renderedFiles.Add(1)
 				scratch = nil
-				same, err := r.same(f.path, content)
+				same, stamp, err := r.same(f.path, content)
 				if err != nil {
 					errs[i] = err
 					continue
 				}
 				if same {
+					verified.confirm(f.path, f.key, stamp)
 					scratch = content
 					continue
 				}

@@ -69,17 +69,24 @@ func openRetry(dirfd int, name string, flags int) (int, error) {
 	}
 }
 
-// same reports whether the file at path holds exactly want. It reads at most
-// len(want)+1 bytes, so a longer file is not read to its end.
-func (r *contentReader) same(path string, want []byte) (bool, error) {
+// same reports whether the file at path holds exactly want, and the stamp of the
+// file it read (taken from the open descriptor before reading; zero when the
+// file does not exist). It reads at most len(want)+1 bytes, so a longer file is
+// not read to its end.
+func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	fd, err := r.open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return false, fileStamp{}, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "open", Path: path, Err: err})
+		return false, fileStamp{}, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "open", Path: path, Err: err})
 	}
 	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	var stamp fileStamp
+	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG {
+		stamp = stampOf(&st)
+	}
 	if cap(r.buf) < len(want)+1 {
 		r.buf = make([]byte, len(want)+1)
 	}
@@ -91,12 +98,32 @@ func (r *contentReader) same(path string, want []byte) (bool, error) {
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "read", Path: path, Err: err})
+			return false, stamp, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "read", Path: path, Err: err})
 		}
 		if m <= 0 {
 			break // end of file
 		}
 		n += m
 	}
-	return n == len(want) && bytes.Equal(b[:n], want), nil
+	return n == len(want) && bytes.Equal(b[:n], want), stamp, nil
+}
+
+// stamp returns the stamp of the file at path without opening it; false when
+// it cannot be taken or is not a regular file.
+func (r *contentReader) stamp(path string) (fileStamp, bool) {
+	var st syscall.Stat_t
+	err := syscall.Stat(path, &st)
+	for err == syscall.EINTR {
+		err = syscall.Stat(path, &st)
+	}
+	if err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return fileStamp{}, false
+	}
+	return stampOf(&st), true
+}
+
+// stampOf is the identity and change times of a stat: the change time (ctime)
+// cannot be set back by the user, unlike the modification time.
+func stampOf(st *syscall.Stat_t) fileStamp {
+	return fileStamp{Size: st.Size, MTime: st.Mtim.Nano(), CTime: st.Ctim.Nano(), Ino: st.Ino, Dev: uint64(st.Dev)}
 }

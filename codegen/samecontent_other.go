@@ -23,18 +23,23 @@ func newContentReader() *contentReader { return &contentReader{} }
 
 func (r *contentReader) close() {}
 
-// same reports whether the file at path holds exactly want. It reads at most
-// len(want)+1 bytes, so a longer file is not read to its end.
-func (r *contentReader) same(path string, want []byte) (bool, error) {
+// same reports whether the file at path holds exactly want, and the stamp of the
+// file it read (zero when it does not exist). It reads at most len(want)+1
+// bytes, so a longer file is not read to its end.
+func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	buf := &r.buf
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return false, fileStamp{}, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", path, err)
+		return false, fileStamp{}, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer f.Close()
+	var stamp fileStamp
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		stamp = fileStamp{Size: info.Size(), MTime: info.ModTime().UnixNano()}
+	}
 	if cap(*buf) < len(want)+1 {
 		*buf = make([]byte, len(want)+1)
 	}
@@ -43,7 +48,17 @@ func (r *contentReader) same(path string, want []byte) (bool, error) {
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 	case err != nil:
-		return false, fmt.Errorf("read %s: %w", path, err)
+		return false, stamp, fmt.Errorf("read %s: %w", path, err)
 	}
-	return n == len(want) && bytes.Equal(b[:n], want), nil
+	return n == len(want) && bytes.Equal(b[:n], want), stamp, nil
+}
+
+// stamp returns the stamp of the file at path; false when it cannot be taken.
+// Without a change time, only the size and modification time identify it.
+func (r *contentReader) stamp(path string) (fileStamp, bool) {
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() {
+		return fileStamp{}, false
+	}
+	return fileStamp{Size: info.Size(), MTime: info.ModTime().UnixNano()}, true
 }

@@ -41,9 +41,13 @@ func TestContentReader(t *testing.T) {
 		{filepath.Join(a, "sub"), "", false, true},
 		{y, "world", false, false},
 	} {
-		same, err := r.same(c.path, []byte(c.want))
+		same, stamp, err := r.same(c.path, []byte(c.want))
 		if same != c.same || (err != nil) != c.err {
 			t.Errorf("same(%s, %q) = %v, %v; want %v, error %v", c.path, c.want, same, err, c.same, c.err)
+		}
+		// The stamp of the file read is the stamp a later stat sees.
+		if st, ok := r.stamp(c.path); ok != (stamp != fileStamp{}) || st != stamp {
+			t.Errorf("%s: stamp %+v (%v) after reading %+v", c.path, st, ok, stamp)
 		}
 	}
 }
