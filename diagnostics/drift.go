@@ -70,6 +70,8 @@ type drift struct {
 
 	planned bool
 	fix     *Fix // the wrangler edit generate would make, when it can be made
+
+	bindingIdx map[string]bindingIndex // by env ("" = top level)
 }
 
 // objectAnchor is where an object-level finding goes in the object file.
@@ -224,6 +226,32 @@ func (d *drift) kvStorage(e *analysis.Entry) Diagnostic {
 	return diag
 }
 
+// bindingIndex finds a bindings array's first binding of a name, and its first
+// local binding of a class, without a scan per object (which made checking
+// 10,000 objects quadratic).
+type bindingIndex struct{ byName, byClass map[string]int }
+
+// bindingIndexOf returns the index of env's bindings, built on first use.
+func (d *drift) bindingIndexOf(bindings []wrangler.DOBinding, env string) bindingIndex {
+	if idx, ok := d.bindingIdx[env]; ok {
+		return idx
+	}
+	idx := bindingIndex{byName: make(map[string]int, len(bindings)), byClass: make(map[string]int, len(bindings))}
+	for i, b := range bindings {
+		if _, ok := idx.byName[b.Name]; !ok {
+			idx.byName[b.Name] = i
+		}
+		if _, ok := idx.byClass[b.ClassName]; !ok && b.Local() {
+			idx.byClass[b.ClassName] = i
+		}
+	}
+	if d.bindingIdx == nil {
+		d.bindingIdx = map[string]bindingIndex{}
+	}
+	d.bindingIdx[env] = idx
+	return idx
+}
+
 // bindingFindings checks the binding of e in one bindings array (env "" = top level).
 func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding, env string) []Diagnostic {
 	w := d.w
@@ -231,15 +259,13 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding
 	if env != "" {
 		where = "env." + env + " of " + filepath.Base(w.Path)
 	}
+	idx := d.bindingIndexOf(bindings, env)
 	var byName, byClass *wrangler.DOBinding
-	for i := range bindings {
-		b := &bindings[i]
-		if b.Name == e.BindingName && byName == nil {
-			byName = b
-		}
-		if b.ClassName == e.ClassName && b.Local() && byClass == nil {
-			byClass = b
-		}
+	if i, ok := idx.byName[e.BindingName]; ok {
+		byName = &bindings[i]
+	}
+	if i, ok := idx.byClass[e.ClassName]; ok {
+		byClass = &bindings[i]
 	}
 	mismatch := func(b *wrangler.DOBinding, msg string) []Diagnostic {
 		return []Diagnostic{
