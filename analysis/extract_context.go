@@ -152,6 +152,8 @@ func (r ctxRole) recv() string {
 		return RecvCtx
 	case roleSQL:
 		return RecvSQL
+	case roleStorage:
+		return RecvStorage
 	}
 	return ""
 }

@@ -173,6 +173,8 @@ const (
 	RecvThis = "this" // this.X: the handler context ({ state, ctx })
 	RecvCtx  = "ctx"  // this.ctx.X, init's ctx.X, or an alias of either
 	RecvSQL  = "sql"  // ctx.sql.X, ctx.storage.sql.X, or an alias of either
+
+	RecvStorage = "storage" // ctx.storage.X, or an alias of it
 )
 
 // ContextUse is one member access on the handler context, the object context
@@ -181,7 +183,7 @@ const (
 // is then the access).
 type ContextUse struct {
 	In     string // the config key ("init", "fetch", ...) or "methods.<name>"
-	Recv   string // RecvThis, RecvCtx or RecvSQL
+	Recv   string // RecvThis, RecvCtx, RecvSQL or RecvStorage
 	Member string // X
 	At     Range  // the member name
 

@@ -111,7 +111,7 @@ func sqlUses(d *analysis.Definition) []analysis.ContextUse {
 		if !inContext(d, u.In) {
 			continue
 		}
-		if u.Recv == analysis.RecvSQL || (u.Recv == analysis.RecvCtx && u.Member == "sql") {
+		if u.Recv == analysis.RecvSQL || ((u.Recv == analysis.RecvCtx || u.Recv == analysis.RecvStorage) && u.Member == "sql") {
 			out = append(out, u)
 		}
 	}
