@@ -215,6 +215,27 @@ type ParamUse struct {
 // Has reports whether the config object has key k.
 func (d *Definition) Has(k string) bool { _, ok := d.Fields[k]; return ok }
 
+// SQLite reports whether the object is SQLite-backed: a literal `sqlite: true`.
+// Anything else (absent, false, not statically known) is KV, the runtime's
+// default. A nil definition is KV.
+func (d *Definition) SQLite() bool {
+	if d == nil {
+		return false
+	}
+	f := d.Fields["sqlite"]
+	return f != nil && f.Kind == KindBool && f.Bool
+}
+
+// StorageKnown reports whether SQLite is statically known: the config is a
+// literal whose sqlite field is absent or a boolean literal.
+func (d *Definition) StorageKnown() bool {
+	if d == nil || d.Export != ExportDefine || !d.ConfigIsLiteral {
+		return false
+	}
+	f := d.Fields["sqlite"]
+	return f == nil || f.Kind == KindBool
+}
+
 // RouteRefKind is what kind of reference a route file makes.
 type RouteRefKind int
 

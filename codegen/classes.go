@@ -48,7 +48,7 @@ func renderClass(scratch []byte, root, typesImport string, o object) []byte {
 	writeAll(b, "import { ObjectRuntime } from './", strings.TrimSuffix(RuntimeFile, ".ts"), "';\n\n")
 
 	storage := "key-value storage"
-	if o.sqlite() {
+	if o.Entry.Def.SQLite() {
 		storage = "SQLite storage"
 	}
 	writeAll(b, "/** Durable object `", e.ObjectName, "` (binding ", e.BindingName, ", ", storage, "). */\n")

@@ -94,14 +94,6 @@ type object struct {
 	rootImport string
 }
 
-func (o object) sqlite() bool {
-	if o.Entry.Def == nil {
-		return false
-	}
-	f := o.Entry.Def.Fields["sqlite"]
-	return f != nil && f.Kind == analysis.KindBool && f.Bool
-}
-
 // Objects returns the entries generate emits classes for: a valid, unique name and
 // a default export that is a defineDurableObject call. Sorted by class name.
 func Objects(app *analysis.App) []*analysis.Entry {

@@ -25,7 +25,7 @@ type ManagedObject struct {
 func ManagedObjects(app *analysis.App) []ManagedObject {
 	var out []ManagedObject
 	for _, o := range objects(app) {
-		out = append(out, ManagedObject{Class: o.Entry.ClassName, Binding: o.Entry.BindingName, SQLite: o.sqlite()})
+		out = append(out, ManagedObject{Class: o.Entry.ClassName, Binding: o.Entry.BindingName, SQLite: o.Entry.Def.SQLite()})
 	}
 	return out
 }

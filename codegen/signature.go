@@ -14,45 +14,16 @@ import (
 // rpcMethod is one generated RPC method, ready to print in a stub interface or a class.
 type rpcMethod struct {
 	Name   string
-	Params []rpcParam
+	Params []analysis.SigParam // types already resolved for the generated file
 	// Result is the stub's return type: Promise<Awaited<T>> for an annotated T, else Promise<unknown>.
 	Result string
 	// Awaited is T in Awaited<T> ("unknown" when the return type is not annotated or not resolvable).
 	Awaited string
 }
 
-type rpcParam struct {
-	Name     string // a plain identifier (destructuring patterns become argN)
-	Type     string
-	Optional bool
-	Rest     bool
-}
-
 // paramList prints the parameter list without parentheses.
 func (m rpcMethod) paramList() string {
-	if len(m.Params) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	n := 0
-	for _, p := range m.Params {
-		n += len(p.Name) + len(p.Type) + 7
-	}
-	b.Grow(n)
-	for i, p := range m.Params {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		switch {
-		case p.Rest:
-			writeAll(&b, "...", p.Name, ": ", p.Type)
-		case p.Optional:
-			writeAll(&b, p.Name, "?: ", p.Type)
-		default:
-			writeAll(&b, p.Name, ": ", p.Type)
-		}
-	}
-	return b.String()
+	return analysis.ParamList(m.Params, func(t string) string { return t })
 }
 
 // argList prints the argument names forwarded to the definition (`...rest` spread).
@@ -227,54 +198,20 @@ func methodIndex(out []rpcMethod, index map[string]int, name string) int {
 }
 
 func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
-	rm := rpcMethod{Name: m.Name, Awaited: "unknown"}
-	known := m.Form == analysis.FormMethod || m.Form == analysis.FormArrow || m.Form == analysis.FormFunction
-	if !known {
+	sig := m.Signature()
+	rm := rpcMethod{Name: m.Name, Params: sig.Params, Awaited: "unknown"}
+	if !sig.Known {
 		// The value is not statically known: accept anything, promise nothing.
-		rm.Params = []rpcParam{{Name: "args", Type: "unknown[]", Rest: true}}
 		rm.Result = "Promise<unknown>"
 		return rm
 	}
-	// A parameter with a default or `?` is optional only when no required one follows it.
-	lastRequired := -1
-	for i, p := range m.Params {
-		if !p.Rest && !p.Optional && p.Default == "" {
-			lastRequired = i
+	for i := range rm.Params {
+		if p := &m.Params[i]; p.Type != "" {
+			rm.Params[i].Type = scope.resolve(p.Type)
 		}
 	}
-	rm.Params = make([]rpcParam, 0, len(m.Params))
-	for i, p := range m.Params {
-		name := p.Name
-		if !isIdentifier(name) || paramNamed(rm.Params, name) {
-			name = "arg" + itoa(i)
-		}
-		rp := rpcParam{Name: name, Rest: p.Rest}
-		switch {
-		case p.Type != "":
-			rp.Type = scope.resolve(p.Type)
-		case p.Default != "":
-			rp.Type = literalType(p.DefaultKin)
-		default:
-			rp.Type = "unknown"
-		}
-		if p.Rest {
-			if p.Type == "" || rp.Type == "unknown" {
-				rp.Type = "unknown[]"
-			}
-		} else if p.Optional || p.Default != "" {
-			if i < lastRequired {
-				rp.Type = unionUndefined(rp.Type)
-			} else {
-				rp.Optional = true
-			}
-		}
-		rm.Params = append(rm.Params, rp)
-		if p.Rest {
-			break // nothing may follow a rest parameter
-		}
-	}
-	if m.ReturnType != "" {
-		rm.Awaited = scope.resolve(m.ReturnType)
+	if sig.Returns != "" {
+		rm.Awaited = scope.resolve(sig.Returns)
 	}
 	if rm.Awaited == "unknown" {
 		rm.Result = "Promise<unknown>"
@@ -282,75 +219,6 @@ func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
 		rm.Result = "Promise<Awaited<" + rm.Awaited + ">>"
 	}
 	return rm
-}
-
-func paramNamed(params []rpcParam, name string) bool {
-	for _, p := range params {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func unionUndefined(t string) string {
-	if t == "unknown" || t == "any" {
-		return t
-	}
-	return "(" + t + ") | undefined"
-}
-
-func literalType(k analysis.ValueKind) string {
-	switch k {
-	case analysis.KindNumber:
-		return "number"
-	case analysis.KindString:
-		return "string"
-	case analysis.KindBool:
-		return "boolean"
-	}
-	return "unknown"
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
-}
-
-// isIdentifier reports whether s is a plain (ASCII) JavaScript identifier.
-func isIdentifier(s string) bool {
-	if s == "" || reservedWords[s] {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !identByte(s[i], i == 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func identByte(c byte, first bool) bool {
-	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9')
-}
-
-var reservedWords = map[string]bool{
-	"break": true, "case": true, "catch": true, "class": true, "const": true, "continue": true, "debugger": true,
-	"default": true, "delete": true, "do": true, "else": true, "enum": true, "export": true, "extends": true,
-	"false": true, "finally": true, "for": true, "function": true, "if": true, "import": true, "in": true,
-	"instanceof": true, "new": true, "null": true, "return": true, "super": true, "switch": true, "this": true,
-	"throw": true, "true": true, "try": true, "typeof": true, "var": true, "void": true, "while": true, "with": true,
-	"yield": true, "let": true, "static": true, "implements": true, "interface": true, "package": true,
-	"private": true, "protected": true, "public": true, "await": true,
 }
 
 // printedMethod is an rpcMethod as the stub and the class print it.

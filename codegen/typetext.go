@@ -4,7 +4,11 @@
 // (it cannot be referenced from outside the object file).
 package codegen
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+)
 
 // resolve rewrites annotation text written in the object file. It never guesses:
 // a name it cannot reference from the generated file gives "unknown".
@@ -149,9 +153,9 @@ func tokenizeType(text string) ([]typeToken, bool) {
 			}
 			emit('s', text[i:j+1])
 			i = j + 1
-		case identByte(c, true) || c >= 0x80:
+		case analysis.IdentByte(c, true) || c >= 0x80:
 			j := i
-			for j < len(text) && (identByte(text[j], false) || text[j] >= 0x80) {
+			for j < len(text) && (analysis.IdentByte(text[j], false) || text[j] >= 0x80) {
 				j++
 			}
 			emit('i', text[i:j])

@@ -25,7 +25,7 @@ func wranglerFindings(app *analysis.App) []Diagnostic {
 		var out []Diagnostic
 		d := &drift{app: app}
 		for _, e := range codegen.Objects(app) {
-			if !isSQLite(e) {
+			if !e.Def.SQLite() {
 				out = append(out, d.kvStorage(e))
 			}
 		}
@@ -83,11 +83,6 @@ func sqliteAnchor(e *analysis.Entry) analysis.Range {
 		return f.At
 	}
 	return objectAnchor(e)
-}
-
-func isSQLite(e *analysis.Entry) bool {
-	f := e.Def.Fields["sqlite"]
-	return f != nil && f.Kind == analysis.KindBool && f.Bool
 }
 
 // wranglerFix returns the quick fix that applies generate's wrangler edit.
@@ -149,7 +144,7 @@ func (d *drift) objects() []Diagnostic {
 			}
 		}
 
-		sqlite := isSQLite(e)
+		sqlite := e.Def.SQLite()
 		created, createdSQLite, createdAt := d.created(e.ClassName)
 		if !created {
 			how := "no [[migrations]] entry creates class " + e.ClassName
@@ -336,7 +331,7 @@ func (d *drift) orphans() []Diagnostic {
 		diag := Diagnostic{Code: OrphanedClass, Severity: Warning, Path: w.Path, Range: lc.At,
 			Message: fmt.Sprintf("class %s is alive in the migration ledger (created by %q) but no object defines it; deleting it destroys all its stored data. If it was renamed, record the rename (`cloudwerk-lsp generate --rename %s=New`); delete it only on purpose (`--delete %s`)", name, lc.CreatedBy, name, name)}
 		for _, e := range fresh {
-			if isSQLite(e) == lc.SQLite {
+			if e.Def.SQLite() == lc.SQLite {
 				diag.Fixes = append(diag.Fixes, d.planFix(fmt.Sprintf("Record rename %s → %s (keeps its data)", name, e.ClassName), true,
 					codegen.Options{Renames: []codegen.Rename{{From: name, To: e.ClassName}}})...)
 				diag.Related = append(diag.Related, Related{Path: e.Path, Range: objectAnchor(e), Message: "new class " + e.ClassName + " may be its new name"})

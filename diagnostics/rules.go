@@ -135,7 +135,7 @@ func presenceFindings(e *analysis.Entry) []Diagnostic {
 	// Cloudwerk's own rule; where it would apply, NO_HANDLER already reports
 	// the load error, so it is never reported on its own.
 	if !d.Has("init") {
-		if s := d.Fields["sqlite"]; s != nil && s.Kind == analysis.KindBool && s.Bool {
+		if s := d.Fields["sqlite"]; d.SQLite() {
 			if uses := sqlUses(d); len(uses) > 0 && !createsSchema(uses) {
 				out = append(out, Diagnostic{
 					Code: SqliteWithoutInit, Severity: Warning, Path: e.Path, Range: s.At,

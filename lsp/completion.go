@@ -60,7 +60,7 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 			for i := range e.Def.Methods {
 				meth := &e.Def.Methods[i]
 				items = append(items, protocol.CompletionItem{Label: meth.Name, Kind: protocol.CompletionItemKindMethod,
-					Detail: protocol.NewOptional(signature(meth))})
+					Detail: protocol.NewOptional(meth.Signature().String())})
 			}
 		}
 	}

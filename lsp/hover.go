@@ -23,7 +23,7 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	}
 	var b strings.Builder
 	if t.method != nil {
-		fmt.Fprintf(&b, "```ts\n(method) %s.%s\n```\n\n", t.entry.ClassName, signature(t.method))
+		fmt.Fprintf(&b, "```ts\n(method) %s.%s\n```\n\n", t.entry.ClassName, t.method.Signature())
 	}
 	describeObject(&b, t.app, t.entry)
 	r := toProtoRange(t.at)
@@ -59,7 +59,7 @@ func describeObject(b *strings.Builder, a *appState, e *analysis.Entry) {
 	if e.Def != nil && len(e.Def.Methods) > 0 {
 		b.WriteString("\n```ts\n")
 		for i := range e.Def.Methods {
-			b.WriteString(signature(&e.Def.Methods[i]) + "\n")
+			b.WriteString(e.Def.Methods[i].Signature().String() + "\n")
 		}
 		b.WriteString("```\n")
 	}
@@ -67,18 +67,10 @@ func describeObject(b *strings.Builder, a *appState, e *analysis.Entry) {
 
 // storageOf says how the object's class is (or will be) backed.
 func storageOf(e *analysis.Entry) string {
-	if sqliteOf(e) {
+	if e.Def.SQLite() {
 		return "SQLite"
 	}
 	return "KV"
-}
-
-func sqliteOf(e *analysis.Entry) bool {
-	if e.Def == nil {
-		return false
-	}
-	f := e.Def.Fields["sqlite"]
-	return f != nil && f.Kind == analysis.KindBool && f.Bool
 }
 
 // migrationStatus says whether the wrangler ledger creates the object's class.
@@ -99,32 +91,4 @@ func migrationStatus(a *appState, e *analysis.Entry) string {
 		kind = "SQLite"
 	}
 	return fmt.Sprintf("migrated %s (%s)", live.CreatedBy, kind)
-}
-
-// signature renders a method like TypeScript would declare it.
-func signature(m *analysis.Method) string {
-	var params []string
-	for _, p := range m.Params {
-		s := p.Name
-		if p.Rest {
-			s = "..." + s
-		}
-		if p.Optional || p.Default != "" {
-			s += "?"
-		}
-		if p.Type != "" {
-			s += ": " + p.Type
-		} else if p.Default != "" {
-			s += " = " + p.Default
-		}
-		params = append(params, s)
-	}
-	ret := m.ReturnType
-	if ret == "" {
-		ret = "unknown"
-		if m.Async {
-			ret = "Promise<unknown>"
-		}
-	}
-	return fmt.Sprintf("%s(%s): %s", m.Name, strings.Join(params, ", "), ret)
 }

@@ -39,7 +39,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, params *protocol.DocumentSy
 	}
 	for i := range e.Def.Methods {
 		m := &e.Def.Methods[i]
-		sig := signature(m)
+		sig := m.Signature().String()
 		obj.Children = append(obj.Children, protocol.DocumentSymbol{Name: m.Name, Detail: &sig, Kind: protocol.SymbolKindMethod,
 			Range: toProtoRange(m.At), SelectionRange: toProtoRange(m.NameAt)})
 	}

@@ -74,12 +74,10 @@ func summarize(e *analysis.Entry) objectSummary {
 		return s
 	}
 	s.StateType = d.StateType
-	switch f := d.Fields["sqlite"]; {
-	case f == nil:
-		s.Storage = "kv"
-	case f.Kind == analysis.KindBool && f.Bool:
+	switch {
+	case d.SQLite():
 		s.Storage = "sqlite"
-	case f.Kind == analysis.KindBool:
+	case d.StorageKnown():
 		s.Storage = "kv"
 	}
 	for _, h := range handlerKeys {
@@ -88,45 +86,9 @@ func summarize(e *analysis.Entry) objectSummary {
 		}
 	}
 	for _, m := range d.Methods {
-		s.Methods = append(s.Methods, methodSummary{Name: m.Name, Signature: signature(m)})
+		s.Methods = append(s.Methods, methodSummary{Name: m.Name, Signature: m.Signature().String()})
 	}
 	return s
-}
-
-// signature renders a method as written: `async check(key: string, limit = 10): Promise<T>`.
-func signature(m analysis.Method) string {
-	var b strings.Builder
-	if m.Async {
-		b.WriteString("async ")
-	}
-	b.WriteString(m.Name)
-	if m.Kind != analysis.KindFunction {
-		return b.String() // value not statically known: no parameter list to show
-	}
-	b.WriteByte('(')
-	for i, p := range m.Params {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if p.Rest {
-			b.WriteString("...")
-		}
-		b.WriteString(p.Name)
-		if p.Optional {
-			b.WriteByte('?')
-		}
-		if p.Type != "" {
-			b.WriteString(": " + p.Type)
-		}
-		if p.Default != "" {
-			b.WriteString(" = " + p.Default)
-		}
-	}
-	b.WriteByte(')')
-	if m.ReturnType != "" {
-		b.WriteString(": " + m.ReturnType)
-	}
-	return b.String()
 }
 
 func storageLabel(s string) string {

@@ -87,7 +87,8 @@ func TestInfo(t *testing.T) {
 		for _, want := range []string{
 			"Binding:   COUNTER (declared in wrangler config)", "Storage:   SQLite", "State:     CounterState",
 			"Migration: created by migration v1 (SQLite)",
-			"async increment(by: number = 1): Promise<number>", "async reset(key?: string, ...rest: string[])",
+			// The one signature hover, completion and the stubs show.
+			"increment(by?: number): Promise<number>", "reset(key?: string, ...rest: string[]): Promise<unknown>",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("info %s lacks %q:\n%s", name, want, out)
