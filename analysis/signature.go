@@ -35,10 +35,13 @@ type SigParam struct {
 	// passed but may be undefined.
 	OrUndefined bool
 	Rest        bool
+	// Index is the parameter's position in Method.Params.
+	Index int
 }
 
 // Signature returns how a caller sees m. Parameters after a rest parameter are
-// dropped (nothing may follow one).
+// dropped (nothing may follow one), and so is a parameter the body uses as the
+// context (HANDLER_PARAMS): the runtime never passes one there.
 func (m *Method) Signature() Signature {
 	sig := Signature{Name: m.Name, Returns: m.ReturnType, Async: m.Async,
 		Known: m.Form == FormMethod || m.Form == FormArrow || m.Form == FormFunction}
@@ -49,17 +52,20 @@ func (m *Method) Signature() Signature {
 	}
 	lastRequired := -1
 	for i, p := range m.Params {
-		if !p.Rest && !p.Optional && p.Default == "" {
+		if !p.Rest && !p.Optional && p.Default == "" && !p.Context {
 			lastRequired = i
 		}
 	}
 	sig.Params = make([]SigParam, 0, len(m.Params))
 	for i, p := range m.Params {
+		if p.Context {
+			continue
+		}
 		name := p.Name
 		if !IsIdentifier(name) || paramNamed(sig.Params, name) {
 			name = "arg" + strconv.Itoa(i)
 		}
-		sp := SigParam{Name: name, Type: p.Type, Rest: p.Rest}
+		sp := SigParam{Name: name, Type: p.Type, Rest: p.Rest, Index: i}
 		if sp.Type == "" {
 			sp.Type = literalType(p.DefaultKin, p.Default != "")
 		}

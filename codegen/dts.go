@@ -47,6 +47,7 @@ export interface CloudwerkNamespace<S> {
   idFromName(name: string): DurableObjectId;
   idFromString(id: string): DurableObjectId;
   newUniqueId(): DurableObjectId;
+  getByName(name: string): CloudwerkStub<S>;
   get(id: DurableObjectId): CloudwerkStub<S>;
 }
 

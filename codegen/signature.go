@@ -206,7 +206,7 @@ func buildMethod(m *analysis.Method, scope typeScope) rpcMethod {
 		return rm
 	}
 	for i := range rm.Params {
-		if p := &m.Params[i]; p.Type != "" {
+		if p := &m.Params[rm.Params[i].Index]; p.Type != "" {
 			rm.Params[i].Type = scope.resolve(p.Type)
 		}
 	}
