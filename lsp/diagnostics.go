@@ -56,6 +56,10 @@ type publisher struct {
 
 	// findings is owned by the worker goroutine: app root -> path -> findings.
 	findings map[string]map[string][]diagnostics.Diagnostic
+	// basis is, per open file, the text its findings in findings are placed on
+	// (owned by the worker). A file pass recomputes only the per-file findings;
+	// the whole-app ones it keeps are moved from their basis to the current text.
+	basis map[string]string
 
 	// curMu guards current, the last published findings per path, which code
 	// actions read.
@@ -68,7 +72,7 @@ type publisher struct {
 }
 
 func newPublisher(s *Server) *publisher {
-	p := &publisher{s: s, wake: make(chan struct{}, 1), findings: map[string]map[string][]diagnostics.Diagnostic{}, current: map[string][]diagnostics.Diagnostic{}}
+	p := &publisher{s: s, wake: make(chan struct{}, 1), findings: map[string]map[string][]diagnostics.Diagnostic{}, basis: map[string]string{}, current: map[string][]diagnostics.Diagnostic{}}
 	s.wg.Add(1)
 	go p.loop(s.ctx)
 	return p
@@ -185,6 +189,7 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		list       []diagnostics.Diagnostic
 	}
 	var files []fileResult
+	var again work // whole-app passes needed for findings that could not follow an edit
 	for path := range w.files {
 		a := snap.appFor(path)
 		if a == nil || w.apps[a.app.Root] {
@@ -200,11 +205,17 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 			p.onPass(path, len(local))
 		}
 		list := local
+		var kept []diagnostics.Diagnostic
 		for _, d := range p.findings[a.app.Root][path] {
 			if !diagnostics.RuleFor(d.Code).ReplacedByFilePass() {
-				list = append(list, d)
+				kept = append(kept, d)
 			}
 		}
+		kept, lost := p.follow(snap, path, kept)
+		if lost {
+			setAdd(&again.apps, a.app.Root)
+		}
+		list = append(list, kept...)
 		files = append(files, fileResult{a.app.Root, path, list})
 		publish[path] = a.app.Root
 	}
@@ -223,6 +234,9 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 			continue
 		}
 		p.findings[root] = byPath
+		for path := range byPath {
+			p.setBasis(snap, path)
+		}
 	}
 	for _, f := range files {
 		if p.findings[f.root] == nil {
@@ -233,6 +247,7 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		} else {
 			p.findings[f.root][f.path] = f.list
 		}
+		p.setBasis(snap, f.path)
 	}
 	paths := make([]string, 0, len(publish))
 	for path := range publish {
@@ -240,7 +255,18 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 	}
 	sort.Strings(paths)
 	for _, path := range paths {
-		list := p.findings[publish[path]][path]
+		root := publish[path]
+		list := p.findings[root][path]
+		if _, recomputed := fresh[root]; !recomputed && !w.files[path] && len(list) > 0 {
+			// Published again for a new version without being recomputed.
+			var lost bool
+			list, lost = p.follow(snap, path, list)
+			if lost {
+				setAdd(&again.apps, root)
+			}
+			p.findings[root][path] = list
+			p.setBasis(snap, path)
+		}
 		p.curMu.Lock()
 		if len(list) == 0 {
 			delete(p.current, path)
@@ -250,8 +276,37 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		p.curMu.Unlock()
 		p.publish(ctx, snap, path, list)
 	}
+	if !again.empty() {
+		p.add(again) // after publishing: this pass is done, so the cancel it makes is harmless
+	}
 	p.s.log.Debug("diagnostics pass", zap.Int("apps", len(w.apps)), zap.Int("files", len(w.files)), zap.Int("published", len(paths)), zap.Duration("duration", time.Since(start)))
 	return true
+}
+
+// follow moves findings of path from the text they were placed on to the open
+// document's current text. lost reports findings left out because the edit
+// replaced the code they point at; a whole-app pass must recompute them.
+func (p *publisher) follow(snap *snapshot, path string, list []diagnostics.Diagnostic) ([]diagnostics.Diagnostic, bool) {
+	f := snap.open[path]
+	if f == nil || len(list) == 0 {
+		return list, false
+	}
+	old, ok := p.basis[path]
+	if !ok {
+		// Found while the file was closed: on the saved text, which the
+		// buffer may not match. Recompute rather than guess.
+		return nil, true
+	}
+	return diagnostics.Follow(list, path, old, f.text)
+}
+
+// setBasis records that the stored findings of path are placed on its text in snap.
+func (p *publisher) setBasis(snap *snapshot, path string) {
+	if f := snap.open[path]; f != nil {
+		p.basis[path] = f.text
+	} else {
+		delete(p.basis, path)
+	}
 }
 
 // publish sends one file's diagnostics with the version of its open document.
