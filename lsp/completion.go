@@ -1,6 +1,8 @@
 // This file defines completion: object names after `durableObjects.` and in
-// `getDurableObject('`, RPC methods on a stub, and config keys inside
-// `defineDurableObject({ })`.
+// `getDurableObject('`, RPC methods on a stub, config keys inside
+// `defineDurableObject({ })`, and inside an object's functions what the handler
+// context (`this.`), the object context (`this.ctx.`, init's `ctx.`) and its SQL
+// handle (`ctx.sql.`) really offer.
 package lsp
 
 import (
@@ -16,7 +18,39 @@ var (
 	afterDurableObjects = regexp.MustCompile(`durableObjects\.([A-Za-z0-9_$]*)$`)
 	afterGetCall        = regexp.MustCompile(`getDurableObject\(\s*['"]([A-Za-z0-9_-]*)$`)
 	afterMember         = regexp.MustCompile(`([A-Za-z_$][A-Za-z0-9_$]*)\.([A-Za-z0-9_$]*)$`)
+
+	afterSQL  = regexp.MustCompile(`(?:\bctx\.(?:storage\.)?sql|\bsql)\.[A-Za-z0-9_$]*$`)
+	afterCtx  = regexp.MustCompile(`\bctx\.[A-Za-z0-9_$]*$`)
+	afterThis = regexp.MustCompile(`\bthis\.[A-Za-z0-9_$]*$`)
 )
+
+// memberDoc is one member the completion offers, with its one-line description.
+type memberDoc struct{ name, detail string }
+
+// handlerContextMembers are what `this` is inside methods and handlers.
+var handlerContextMembers = []memberDoc{
+	{"state", "the object's state (durable: loaded before the call, saved after it)"},
+	{"ctx", "the object context: storage, sql, id, getWebSockets, acceptWebSocket, env, getTags"},
+}
+
+// contextMemberDocs are the object context's members (diagnostics.ContextMembers).
+var contextMemberDocs = []memberDoc{
+	{"storage", "DurableObjectStorage: get, put, delete, list, setAlarm, transaction, ..."},
+	{"sql", "SqlStorage (sqlite: true only): exec(query, ...bindings), databaseSize"},
+	{"id", "DurableObjectId of this object"},
+	{"getWebSockets", "getWebSockets(tag?: string): WebSocket[]"},
+	{"acceptWebSocket", "acceptWebSocket(ws: WebSocket, tags?: string[]): void"},
+	{"env", "the Worker's bindings (provided by the generated class)"},
+	{"getTags", "getTags(ws: WebSocket): string[] (provided by the generated class)"},
+}
+
+// sqlStorageDocs are SqlStorage's members.
+var sqlStorageDocs = []memberDoc{
+	{"exec", "exec(query: string, ...bindings: unknown[]): SqlStorageCursor"},
+	{"databaseSize", "databaseSize: number (bytes)"},
+	{"Cursor", "the SqlStorageCursor class"},
+	{"Statement", "the SqlStorageStatement class"},
+}
 
 // configKeys are the keys defineDurableObject reads.
 var configKeys = []string{"name", "sqlite", "schema", "init", "methods", "fetch", "alarm", "webSocketMessage", "webSocketClose", "webSocketError"}
@@ -37,10 +71,18 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if err != nil {
 		return protocol.CompletionItemSlice{}, nil
 	}
+	line := text[lineStart(text, off):off]
 	if e := a.entry(path); e != nil {
+		if docs := contextCompletion(line); docs != nil {
+			items := protocol.CompletionItemSlice{}
+			for _, d := range docs {
+				items = append(items, protocol.CompletionItem{Label: d.name, Kind: protocol.CompletionItemKindProperty,
+					Detail: protocol.NewOptional(d.detail)})
+			}
+			return items, nil
+		}
 		return configKeyItems(e, off), nil
 	}
-	line := text[lineStart(text, off):off]
 	items := protocol.CompletionItemSlice{}
 	switch {
 	case afterDurableObjects.MatchString(line):
@@ -65,6 +107,20 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		}
 	}
 	return items, nil
+}
+
+// contextCompletion picks the members to offer after `this.`, `ctx.` or
+// `sql.` (nil when the line ends in none of them).
+func contextCompletion(line string) []memberDoc {
+	switch {
+	case afterSQL.MatchString(line):
+		return sqlStorageDocs
+	case afterCtx.MatchString(line):
+		return contextMemberDocs
+	case afterThis.MatchString(line):
+		return handlerContextMembers
+	}
+	return nil
 }
 
 func objectItem(e *analysis.Entry, label string) protocol.CompletionItem {

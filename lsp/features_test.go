@@ -262,3 +262,74 @@ func TestInitialScanReportsProgress(t *testing.T) {
 		return strings.HasPrefix(p, "begin") && strings.HasSuffix(p, "end") && len(e.client.created) == 1
 	})
 }
+
+// Hover explains a run-time finding under the cursor, and completion inside an
+// object's functions offers what the handler context, the object context and
+// the SQL handle really have.
+func TestRuntimeHoverAndContextCompletion(t *testing.T) {
+	object := `import { defineDurableObject } from '@cloudwerk/durable-object'
+export default defineDurableObject({
+  sqlite: true,
+  init(ctx) { ctx.sql.exec('CREATE TABLE IF NOT EXISTS t (x)'); return {} },
+  methods: {
+    post(text: string) {
+      this.broadcast(text)
+      this.ctx.sql.exec('INSERT INTO t VALUES (?)', text)
+    },
+  },
+})
+`
+	route := `import { durableObjects } from '@cloudwerk/core/bindings'
+export const GET = () => durableObjects.Chat.get('lobby').post('hi')
+`
+	e := newEnv(t, map[string]string{
+		"app/objects/chat.ts":     object,
+		"app/routes/api/route.ts": route,
+	})
+	e.initialize(protocol.ClientCapabilities{})
+	otext := e.open("app/objects/chat.ts", 1)
+	e.client.waitDiags(t, e.uri("app/objects/chat.ts"), 1, nil)
+	rtext := e.open("app/routes/api/route.ts", 1)
+	e.client.waitDiags(t, e.uri("app/routes/api/route.ts"), 1, nil)
+
+	hover := func(rel, text, needle string, delta int) string {
+		t.Helper()
+		h, err := e.server.Hover(e.ctx, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: e.uri(rel)}, Position: positionAt(text, strings.Index(text, needle)+delta)}})
+		if err != nil || h == nil {
+			t.Fatalf("hover at %q = %v, %v", needle, h, err)
+		}
+		return h.Contents.(*protocol.MarkupContent).Value
+	}
+	if md := hover("app/objects/chat.ts", otext, "broadcast", 2); !strings.Contains(md, "UNKNOWN_CONTEXT_MEMBER") || !strings.Contains(md, "{ state, ctx }") {
+		t.Errorf("hover on this.broadcast:\n%s", md)
+	}
+	if md := hover("app/routes/api/route.ts", rtext, "'lobby'", 1); !strings.Contains(md, "STUB_ID") || !strings.Contains(md, "Quick fix: Use getByName") {
+		t.Errorf("hover on get('lobby'):\n%s", md)
+	}
+
+	complete := func(after string) []string {
+		t.Helper()
+		comp, err := e.server.Completion(e.ctx, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/chat.ts")},
+			Position:     positionAt(otext, strings.Index(otext, after)+len(after))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var labels []string
+		for _, it := range comp.(protocol.CompletionItemSlice) {
+			labels = append(labels, it.Label)
+		}
+		return labels
+	}
+	for after, want := range map[string]string{
+		"      this.":         "state,ctx",
+		"      this.ctx.":     "storage,sql,id,getWebSockets,acceptWebSocket,env,getTags",
+		"      this.ctx.sql.": "exec,databaseSize,Cursor,Statement",
+		"init(ctx) { ctx.":    "storage,sql,id,getWebSockets,acceptWebSocket,env,getTags",
+	} {
+		if got := strings.Join(complete(after), ","); got != want {
+			t.Errorf("completion after %q = %s, want %s", after, got, want)
+		}
+	}
+}

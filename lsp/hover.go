@@ -1,5 +1,6 @@
 // This file defines hover: an object's binding, class, storage, methods with
-// their signatures and migration status, or one method's signature.
+// their signatures and migration status, or one method's signature; on code that
+// fails at run time (SPEC §5.1), why it fails.
 package lsp
 
 import (
@@ -12,11 +13,15 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
 // Hover describes the object or method under the cursor.
 func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*protocol.Hover, error) {
 	snap := s.snap.Load()
+	if h := s.runtimeHover(snap, params.TextDocument.URI, params.Position); h != nil {
+		return h, nil
+	}
 	t := snap.at(params.TextDocument.URI, params.Position)
 	if t == nil {
 		return nil, nil
@@ -91,4 +96,47 @@ func migrationStatus(a *appState, e *analysis.Entry) string {
 		kind = "SQLite"
 	}
 	return fmt.Sprintf("migrated %s (%s)", live.CreatedBy, kind)
+}
+
+// runtimeCodes are the findings whose hover explains the run-time failure.
+var runtimeCodes = map[diagnostics.Code]bool{
+	diagnostics.DefineNotImported: true, diagnostics.SQLAPI: true, diagnostics.SQLWithoutSqlite: true,
+	diagnostics.UnknownContextMember: true, diagnostics.HandlerParams: true,
+	diagnostics.UnknownNamespaceMember: true, diagnostics.StubID: true, diagnostics.RPCArgs: true,
+}
+
+// runtimeHover explains a run-time finding under the cursor, computed from the
+// file's own rules (so it does not wait for a diagnostics pass).
+func (s *Server) runtimeHover(snap *snapshot, u uri.URI, pos protocol.Position) *protocol.Hover {
+	path, ok := uriToPath(u)
+	if !ok {
+		return nil
+	}
+	a := snap.appFor(path)
+	text, ok := snap.textOf(path)
+	if a == nil || !ok {
+		return nil
+	}
+	off, err := offsetAt(text, pos)
+	if err != nil {
+		return nil
+	}
+	e, rf := a.entry(path), a.route(path)
+	if e == nil && rf == nil {
+		return nil
+	}
+	findings := diagnostics.ApplySeverity(diagnostics.FileFindings(a.app, e, rf), s.diagOpts.Severity)
+	for _, d := range findings {
+		if !runtimeCodes[d.Code] || off < d.Range.Start.Offset || off > d.Range.End.Offset {
+			continue
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "**%s** — %s\n\n%s", d.Code, diagnostics.RuleFor(d.Code).Short, d.Message)
+		if len(d.Fixes) > 0 {
+			fmt.Fprintf(&b, "\n\nQuick fix: %s", d.Fixes[0].Title)
+		}
+		r := toProtoRange(d.Range)
+		return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: b.String()}, Range: &r}
+	}
+	return nil
 }
