@@ -87,7 +87,7 @@ type Conn struct {
 // Wait blocks until the client sends exit or the stream ends.
 func Serve(ctx context.Context, stream jsonrpc2.Stream, opts Options) *Conn {
 	s := newServer(ctx, opts)
-	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
+	s.conn = jsonrpc2.NewConn(guardStream(stream, s.log), jsonrpc2.WithCodec(lspCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	// The read loop runs under ctx, not s.ctx: shutdown cancels background work
 	// but the connection must go on reading until exit.
@@ -171,6 +171,12 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any,
 		if r := recover(); r != nil {
 			s.log.Error("handler panicked", zap.String("method", method), zap.Any("panic", r))
 			result, err = nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s", method)
+		}
+		if errors.Is(err, jsonrpc2.ErrParse) {
+			// The frame was JSON (the guard and the connection checked it), so a
+			// decoding failure here is about the params' shape.
+			err = jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid params for %s: %v", method, err)
+			s.log.Warn("invalid params", zap.String("method", method), zap.Error(err))
 		}
 		if !isCall {
 			if err != nil && !errors.Is(err, context.Canceled) {
