@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
@@ -131,7 +131,7 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 	if haveOld && old.Route == route && cache.trustStat(old, info) {
 		return old, nil
 	}
-	src, err := readFile(path, info.Size())
+	src, err := safefs.ReadFileSized(path, info.Size())
 	if err != nil {
 		return cacheRecord{}, err
 	}
@@ -146,43 +146,6 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 		rec.Def = ExtractDefinition(path, src)
 	}
 	return rec, nil
-}
-
-// readFile is os.ReadFile with plain system calls (open, read, close). The
-// *os.File path also registers the descriptor with the poller and toggles its
-// flags, about twice the calls per file, and a system call is not cheap on a
-// virtual machine: it showed as system time comparable to the user time of
-// loading 10,000 small files. size is the expected size (from a stat); the
-// file is read to EOF whatever it is. Errors match os.ReadFile's.
-func readFile(path string, size int64) ([]byte, error) {
-	// O_NONBLOCK: a FIFO swapped in after the stat must not block the open
-	// (a read of it that would block is then an error, not a wait).
-	const mode = syscall.O_RDONLY | syscall.O_CLOEXEC | syscall.O_NONBLOCK
-	fd, err := syscall.Open(path, mode, 0)
-	for err == syscall.EINTR {
-		fd, err = syscall.Open(path, mode, 0)
-	}
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	defer syscall.Close(fd)
-	buf := make([]byte, 0, max(size, 0)+1) // +1: EOF is seen without growing
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &os.PathError{Op: "read", Path: path, Err: err}
-		}
-		if n <= 0 {
-			return buf, nil
-		}
-		buf = buf[:len(buf)+n]
-	}
 }
 
 // FindApps returns the Cloudwerk apps at or below dirs, sorted and without

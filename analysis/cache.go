@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // CacheEnv names the environment variable that moves the cache folder, or turns
@@ -79,7 +81,7 @@ func openCache(dir, root string) *fileCache {
 		file: filepath.Join(dir, "apps", hex.EncodeToString(sum[:12])+".bin"),
 		root: root,
 	}
-	data, err := os.ReadFile(c.file)
+	data, err := safefs.ReadFile(c.file)
 	if err != nil {
 		return c
 	}

@@ -12,6 +12,8 @@ import (
 	sitter "github.com/tree-sitter/go-tree-sitter"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // ConfigFileNames are the config files looked for, in order; the first that exists wins.
@@ -44,7 +46,7 @@ func ReadConfig(root string) Config {
 			continue
 		}
 		cfg.File = p
-		src, err := os.ReadFile(p)
+		src, err := safefs.ReadFile(p)
 		if err != nil {
 			cfg.Issues = append(cfg.Issues, ConfigIssue{Message: fmt.Sprintf("cannot read %s: %v; using defaults", name, err)})
 			return cfg

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // Discovery is the file layout of one app, before any file is read.
@@ -45,7 +47,7 @@ func Discover(cfg Config) Discovery {
 	walkTree(d.ObjectsDir, nil, func(ev walkEvent) {
 		name := filepath.Base(ev.Path)
 		if !IsObjectFileName(name, exts) {
-			if ev.Err != nil && !errors.Is(ev.Err, fs.ErrNotExist) {
+			if ev.Err != nil && !errors.Is(ev.Err, fs.ErrNotExist) && !errors.Is(ev.Err, safefs.ErrNotRegular) {
 				d.FileErrors = append(d.FileErrors, FileError{Path: ev.Path, Err: ev.Err.Error()})
 			}
 			return
@@ -72,7 +74,7 @@ func Discover(cfg Config) Discovery {
 		// Dot files are editor droppings (emacs lock files are dangling links).
 		routeLike := !ev.IsDir && !strings.HasPrefix(name, ".") && hasExtension(name, exts) && !strings.HasSuffix(name, ".d.ts")
 		if ev.Err != nil {
-			if routeLike || !errors.Is(ev.Err, fs.ErrNotExist) {
+			if routeLike || !errors.Is(ev.Err, fs.ErrNotExist) && !errors.Is(ev.Err, safefs.ErrNotRegular) {
 				d.FileErrors = append(d.FileErrors, FileError{Path: ev.Path, Err: ev.Err.Error()})
 			}
 			return
@@ -178,10 +180,16 @@ func walkTree(root string, skip func(path string, depth int) bool, visit func(wa
 						continue
 					}
 				} else if !info.Mode().IsRegular() {
+					ev.Err = safefs.NotRegular(path, info.Mode())
+					visit(ev)
 					continue
 				}
 			} else if !isDir && !e.Type().IsRegular() {
-				continue // sockets, devices, pipes
+				// Sockets, devices, pipes: reported when their name makes them a
+				// candidate (FILE_UNREADABLE), never opened.
+				ev.Err = safefs.NotRegular(path, e.Type())
+				visit(ev)
+				continue
 			}
 			ev.IsDir = isDir
 			visit(ev)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -300,5 +301,31 @@ func TestDiscoverUnlistableObjects(t *testing.T) {
 	d := Discover(Config{Root: root, AppDir: "app", Extensions: []string{".ts"}})
 	if got := fileErrorPaths(t, root, d.FileErrors); !slices.Equal(got, []string{"app/objects"}) {
 		t.Errorf("FileErrors = %q, want the objects folder", got)
+	}
+}
+
+func TestDiscoverReportsAFIFOAmongObjectsWithoutOpeningIt(t *testing.T) {
+	root := t.TempDir()
+	objects := filepath.Join(root, "app", "objects")
+	if err := os.MkdirAll(objects, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(objects, "counter.ts"), []byte("export default 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"pipe.ts", "notes.txt"} {
+		if err := syscall.Mkfifo(filepath.Join(objects, name), 0o644); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+	}
+	app, err := LoadApp(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(app.FileErrors) != 1 || filepath.Base(app.FileErrors[0].Path) != "pipe.ts" || !strings.Contains(app.FileErrors[0].Err, "FIFO") {
+		t.Fatalf("file errors = %+v, want one for pipe.ts naming the FIFO", app.FileErrors)
+	}
+	if app.Manifest.Lookup(filepath.Join(objects, "counter.ts")) == nil {
+		t.Fatal("the readable object was not loaded")
 	}
 }

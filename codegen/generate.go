@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // Target selects a group of generated files.
@@ -330,7 +332,7 @@ func leftoverClasses(root string, wanted map[string]bool) ([]FileChange, error) 
 }
 
 func readExisting(path string) ([]byte, bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}

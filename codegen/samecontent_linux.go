@@ -47,10 +47,13 @@ func (r *contentReader) open(path string) (int, error) {
 			}
 		}
 	}
+	// O_NONBLOCK: a FIFO in place of a generated file must not block the open;
+	// reading it then ends at once and it counts as stale.
+	const flags = syscall.O_RDONLY | syscall.O_CLOEXEC | syscall.O_NONBLOCK
 	if r.dirfd < 0 {
-		return openRetry(-1, path, syscall.O_RDONLY|syscall.O_CLOEXEC)
+		return openRetry(-1, path, flags)
 	}
-	return openRetry(r.dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC)
+	return openRetry(r.dirfd, name, flags)
 }
 
 // openRetry opens name relative to dirfd, or name as a path when dirfd is -1.

@@ -28,6 +28,9 @@ func (r *contentReader) close() {}
 // bytes, so a longer file is not read to its end.
 func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	buf := &r.buf
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return false, nil // a FIFO or device in place of a generated file is stale, never read
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, fileStamp{}, nil

@@ -63,7 +63,10 @@ func (s *Server) Completion(ctx context.Context, params *protocol.CompletionPara
 		return protocol.CompletionItemSlice{}, nil
 	}
 	a := snap.appFor(path)
-	text, ok := snap.textOf(path)
+	text, ok, err := snap.textOf(path)
+	if err != nil {
+		return nil, err
+	}
 	if a == nil || !ok {
 		return protocol.CompletionItemSlice{}, nil
 	}

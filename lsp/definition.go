@@ -14,9 +14,9 @@ import (
 // Definition jumps to the object's defineDurableObject call, or to the method.
 func (s *Server) Definition(ctx context.Context, params *protocol.DefinitionParams) (protocol.DefinitionResult, error) {
 	snap := s.snap.Load()
-	t := snap.at(params.TextDocument.URI, params.Position)
+	t, err := snap.at(params.TextDocument.URI, params.Position)
 	if t == nil || t.entry == nil {
-		return nil, nil
+		return nil, err
 	}
 	loc := &protocol.Location{URI: docURI(snap, t.entry.Path)}
 	switch {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 
 	"go.lsp.dev/jsonrpc2"
@@ -44,10 +45,19 @@ func guardStream(stream jsonrpc2.Stream, log *zap.Logger) jsonrpc2.Stream {
 func (g *guardedStream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 	for {
 		body, n, err := g.frames.ReadFrame(ctx)
-		if err != nil {
+		var reply []byte
+		bad := false
+		switch {
+		case errors.Is(err, jsonrpc2.ErrInvalidHeader):
+			// A header block without a usable length (Content-Length: 0, a
+			// malformed line): what follows is read as the next header, which
+			// resynchronises on the client's next frame.
+			reply, bad = errorFrame(nil, jsonrpc2.ParseError, "parse error: invalid message header"), true
+		case err != nil:
 			return body, n, err
+		default:
+			reply, bad = checkFrame(body)
 		}
-		reply, bad := checkFrame(body)
 		if !bad {
 			return body, n, nil
 		}

@@ -77,12 +77,18 @@ func (w *wireClient) readLoop() {
 		if _, err := io.ReadFull(r, body); err != nil {
 			return
 		}
-		var m wireMsg
-		if json.Unmarshal(body, &m) != nil {
-			w.t.Errorf("server sent a frame that is not JSON: %q", body)
-			continue
+		var batch []wireMsg
+		if json.Unmarshal(body, &batch) != nil {
+			var m wireMsg
+			if json.Unmarshal(body, &m) != nil {
+				w.t.Errorf("server sent a frame that is not JSON: %q", body)
+				continue
+			}
+			batch = append(batch, m)
 		}
-		w.in <- m
+		for _, m := range batch {
+			w.in <- m
+		}
 	}
 }
 
@@ -150,6 +156,7 @@ func TestMalformedFramesGetErrorRepliesAndTheServerGoesOn(t *testing.T) {
 		logged string // a warning the server must log
 	}{
 		{`this is not JSON`, "null", jsonrpc2.ParseError, "malformed JSON-RPC frame"},
+		{``, "null", jsonrpc2.ParseError, "malformed JSON-RPC frame"},
 		{`{"jsonrpc":"2.0","id":2,"method":"textDocument/hover"`, "null", jsonrpc2.ParseError, "malformed JSON-RPC frame"},
 		{`{"jsonrpc":"2.0","id":true,"method":"workspace/symbol","params":{"query":""}}`, "null", jsonrpc2.InvalidRequest, "malformed JSON-RPC frame"},
 		{`{"jsonrpc":"2.0","id":1.5,"method":"workspace/symbol","params":{"query":""}}`, "null", jsonrpc2.InvalidRequest, "malformed JSON-RPC frame"},

@@ -22,9 +22,9 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if h := s.runtimeHover(snap, params.TextDocument.URI, params.Position); h != nil {
 		return h, nil
 	}
-	t := snap.at(params.TextDocument.URI, params.Position)
-	if t == nil {
-		return nil, nil
+	t, err := snap.at(params.TextDocument.URI, params.Position)
+	if t == nil || err != nil {
+		return nil, err
 	}
 	var b strings.Builder
 	if t.method != nil {
@@ -36,20 +36,20 @@ func (s *Server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 }
 
 // at resolves an LSP position in the document u.
-func (s *snapshot) at(u uri.URI, pos protocol.Position) *target {
+func (s *snapshot) at(u uri.URI, pos protocol.Position) (*target, error) {
 	path, ok := uriToPath(u)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	text, ok := s.textOf(path)
+	text, ok, err := s.textOf(path)
 	if !ok {
-		return nil
+		return nil, err
 	}
 	off, err := offsetAt(text, pos)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return s.resolve(path, off)
+	return s.resolve(path, off), nil
 }
 
 // describeObject writes the markdown summary of one object.
@@ -113,8 +113,11 @@ func (s *Server) runtimeHover(snap *snapshot, u uri.URI, pos protocol.Position) 
 		return nil
 	}
 	a := snap.appFor(path)
-	text, ok := snap.textOf(path)
-	if a == nil || !ok {
+	if a == nil {
+		return nil
+	}
+	text, ok, _ := snap.textOf(path) // an unreadable file is answered by at
+	if !ok {
 		return nil
 	}
 	off, err := offsetAt(text, pos)

@@ -3,10 +3,14 @@
 package lsp
 
 import (
-	"os"
+	"errors"
+	"io/fs"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 )
 
 // target is the object (and optionally method) under the cursor.
@@ -18,16 +22,26 @@ type target struct {
 }
 
 // textOf returns the content the server sees for path: the editor's buffer
-// when open, else the file on disk.
-func (s *snapshot) textOf(path string) (string, bool) {
+// when open, else the file on disk, read through the safe reader. A file that
+// does not exist is (_, false, nil); one that cannot be read (a FIFO, a device,
+// a file too large) is an error the request answers with.
+func (s *snapshot) textOf(path string) (string, bool, error) {
 	if f := s.open[path]; f != nil {
-		return f.text, true
+		return f.text, true, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
 	if err != nil {
-		return "", false
+		return "", false, unreadable(err)
 	}
-	return string(data), true
+	return string(data), true, nil
+}
+
+// unreadable is the reply to a request naming a file the server refuses to read.
+func unreadable(err error) error {
+	return jsonrpc2.Errorf(jsonrpc2.Code(protocol.LSPErrorCodesRequestFailed), "cannot read the document: %v", err)
 }
 
 // resolve finds the target at byte offset off of path.

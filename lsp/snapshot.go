@@ -248,6 +248,16 @@ func (a *appState) withRoute(path string, r *analysis.RouteFile) *appState {
 	return n
 }
 
+// unreadable reports whether loading the app reported path as unreadable.
+func (a *appState) unreadable(path string) bool {
+	for _, fe := range a.app.FileErrors {
+		if fe.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 // route returns the freshest route summary of path, or nil.
 func (a *appState) route(path string) *analysis.RouteFile {
 	if r, ok := a.routes[path]; ok {

@@ -4,9 +4,9 @@ package lsp
 
 import (
 	"context"
-	"os"
 	"strings"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 )
@@ -103,23 +103,23 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if !ok {
 		return nil
 	}
-	src, err := os.ReadFile(path)
+	src, err := safefs.ReadFile(path)
 	var ch change
+	var reload string
 	s.mu.Lock()
 	if d := s.docs[path]; d != nil {
 		d.doc.Close()
 	}
 	delete(s.docs, path)
 	s.updateLocked(func(cur *snapshot) *snapshot {
-		n := cur.withoutOpen(path)
-		if err != nil {
-			n, ch = n.withoutFile(path)
-		} else {
-			n, ch = n.withContent(path, src)
-		}
+		var n *snapshot
+		n, ch, reload = cur.withoutOpen(path).withDiskFile(path, src, err)
 		return n
 	})
 	s.mu.Unlock()
+	if reload != "" {
+		s.background(func() { s.addApp(reload) }) // reads the whole app: off the read loop
+	}
 	s.diag.scheduleOpen(ch, path)
 	return nil
 }

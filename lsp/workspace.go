@@ -3,12 +3,15 @@
 package lsp
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // docState is the mutable parse state of one open document: its text and the
@@ -166,20 +169,39 @@ func (s *Server) diskChanged(path string) {
 		s.addApp(a.app.Root)
 		return
 	}
-	src, err := os.ReadFile(path)
+	src, err := safefs.ReadFile(path)
 	var ch change
+	var reload string
 	s.mu.Lock()
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		var n *snapshot
-		if err != nil {
-			n, ch = cur.withoutFile(path)
-		} else {
-			n, ch = cur.withContent(path, src)
-		}
+		n, ch, reload = cur.withDiskFile(path, src, err)
 		return n
 	})
 	s.mu.Unlock()
+	if reload != "" {
+		s.addApp(reload)
+		return
+	}
 	s.diag.schedule(ch)
+}
+
+// withDiskFile returns a snapshot where path's facts come from a read of the
+// disk (src, or the error the safe reader gave). A file that exists but cannot
+// be read (a FIFO, a device, a file too large) is dropped and its app must be
+// reloaded (reload is its root): loading reports it as FILE_UNREADABLE. So must
+// an app that reported the file as unreadable before, now that it reads.
+func (s *snapshot) withDiskFile(path string, src []byte, err error) (n *snapshot, ch change, reload string) {
+	a := s.appFor(path)
+	if a != nil && (err != nil && !errors.Is(err, fs.ErrNotExist) || a.unreadable(path)) {
+		reload = a.app.Root
+	}
+	if err != nil {
+		n, ch = s.withoutFile(path)
+		return n, ch, reload
+	}
+	n, ch = s.withContent(path, src)
+	return n, ch, reload
 }
 
 // sameShape reports whether a and b agree on everything whole-app rules, route

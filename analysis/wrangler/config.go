@@ -12,6 +12,8 @@ import (
 	"sort"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // FileNames are the names wrangler looks for, in its order of preference.
@@ -166,7 +168,7 @@ func Load(appRoot string) *Config {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(path)
 	if err != nil {
 		w := &Config{Path: path, Format: FormatOf(path), Ambiguous: others}
 		w.ParseError = &Issue{Message: fmt.Sprintf("cannot read %s: %v", filepath.Base(path), err)}

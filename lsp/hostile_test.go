@@ -1,0 +1,143 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// TestUnreadablePathsNeverHangTheServer holds a FIFO in app/objects and
+// /dev/zero against every request and notification that takes a URI: each
+// call is answered (hover, definition and completion with an error naming the
+// file), nothing blocks or reads without bound, the FIFO is reported as
+// FILE_UNREADABLE, the server's own watcher keeps working, and shutdown + exit
+// end the server.
+func TestUnreadablePathsNeverHangTheServer(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":    "export default {}\n",
+		"wrangler.toml":          demoWrangler,
+		"app/objects/counter.ts": objectSource(""),
+	})
+	e.conn.s.opts.NoFileWatcher = false
+	e.initialize(resourceCaps())
+	e.client.waitFor(t, "the server's own watcher", e.conn.s.watching.Load)
+	e.client.waitFor(t, "the initial scan", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
+
+	fifo := filepath.Join(e.root, "app", "objects", "pipe.ts")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	e.client.waitDiags(t, e.uri("app/objects/pipe.ts"), -1, hasCode("FILE_UNREADABLE"))
+
+	for _, u := range []uri.URI{e.uri("app/objects/pipe.ts"), uri.URI("file:///dev/zero")} {
+		doc := protocol.TextDocumentIdentifier{URI: u}
+		pos := protocol.TextDocumentPositionParams{TextDocument: doc}
+		call := func(name string, wantErr bool, f func(ctx context.Context) error) {
+			t.Helper()
+			ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+			defer cancel()
+			err := f(ctx)
+			if ctx.Err() != nil {
+				t.Fatalf("%s %s: no answer within 10 s", name, u)
+			}
+			if wantErr && err == nil {
+				t.Errorf("%s %s: answered without an error", name, u)
+			}
+		}
+		call("hover", true, func(ctx context.Context) error {
+			_, err := e.server.Hover(ctx, &protocol.HoverParams{TextDocumentPositionParams: pos})
+			return err
+		})
+		call("definition", true, func(ctx context.Context) error {
+			_, err := e.server.Definition(ctx, &protocol.DefinitionParams{TextDocumentPositionParams: pos})
+			return err
+		})
+		call("completion", true, func(ctx context.Context) error {
+			_, err := e.server.Completion(ctx, &protocol.CompletionParams{TextDocumentPositionParams: pos})
+			return err
+		})
+		call("codeAction", false, func(ctx context.Context) error {
+			_, err := e.server.CodeAction(ctx, &protocol.CodeActionParams{TextDocument: doc})
+			return err
+		})
+		call("codeLens", false, func(ctx context.Context) error {
+			_, err := e.server.CodeLens(ctx, &protocol.CodeLensParams{TextDocument: doc})
+			return err
+		})
+		call("documentSymbol", false, func(ctx context.Context) error {
+			_, err := e.server.DocumentSymbol(ctx, &protocol.DocumentSymbolParams{TextDocument: doc})
+			return err
+		})
+		call("willRenameFiles", false, func(ctx context.Context) error {
+			_, err := e.server.WillRenameFiles(ctx, &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+				OldURI: string(u), NewURI: string(e.uri("app/objects/renamed.ts"))}}})
+			return err
+		})
+		call("executeCommand generate", false, func(ctx context.Context) error {
+			arg, _ := json.Marshal(string(u))
+			_, err := e.server.ExecuteCommand(ctx, &protocol.ExecuteCommandParams{Command: "cloudwerk.generate", Arguments: []protocol.LSPAny{arg}})
+			return err
+		})
+		// Notifications have no answer: each is followed by a call that must be
+		// answered, so a notification that blocks the read loop shows.
+		for name, notify := range map[string]func(ctx context.Context) error{
+			"didClose": func(ctx context.Context) error {
+				return e.server.DidClose(ctx, &protocol.DidCloseTextDocumentParams{TextDocument: doc})
+			},
+			"didSave": func(ctx context.Context) error {
+				return e.server.DidSave(ctx, &protocol.DidSaveTextDocumentParams{TextDocument: doc})
+			},
+			"didChange": func(ctx context.Context) error {
+				return e.server.DidChange(ctx, &protocol.DidChangeTextDocumentParams{
+					TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: doc, Version: 2}})
+			},
+			"didChangeWatchedFiles": func(ctx context.Context) error {
+				return e.server.DidChangeWatchedFiles(ctx, &protocol.DidChangeWatchedFilesParams{Changes: []protocol.FileEvent{
+					{URI: u, Type: protocol.FileChangeTypeChanged}}})
+			},
+			"didRenameFiles": func(ctx context.Context) error {
+				return e.server.DidRenameFiles(ctx, &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+					OldURI: string(u), NewURI: string(u)}}})
+			},
+		} {
+			call(name, false, func(ctx context.Context) error {
+				if err := notify(ctx); err != nil {
+					return err
+				}
+				_, err := e.server.Symbols(ctx, &protocol.WorkspaceSymbolParams{})
+				return err
+			})
+		}
+	}
+
+	// The watcher still sees new files, and the FIFO is still reported.
+	writeFiles(t, e.root, map[string]string{"app/objects/chat_room.ts": objectSource("")})
+	e.client.waitDiags(t, e.uri("app/objects/chat_room.ts"), -1, hasCode("INVALID_NAME"))
+	e.client.waitDiags(t, e.uri("app/objects/pipe.ts"), -1, hasCode("FILE_UNREADABLE"))
+
+	// shutdown and exit end the server.
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	if err := e.server.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if err := e.server.Exit(ctx); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	done := make(chan int, 1)
+	go func() { done <- e.conn.Wait() }()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code = %d, want 0", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop after shutdown and exit")
+	}
+}
