@@ -346,26 +346,46 @@ func readExisting(path string) ([]byte, bool, error) {
 var ErrConflict = errors.New("file changed since the plan was made")
 
 // Apply writes changes under root atomically, one run at a time (a lock file in
-// .cloudwerk/). Each file must still hold the content the plan saw; otherwise
-// Apply stops with ErrConflict before writing it. Paths outside root are refused.
+// .cloudwerk/). Each file must still hold the content the plan saw, checked
+// before writing and again right before its rename; otherwise Apply stops with
+// ErrConflict and the file keeps what is on disk. Paths outside root are refused.
 func Apply(root string, changes []FileChange) error {
+	return ApplyWith(root, changes, ApplyOptions{})
+}
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	// OnLockWait, when set, is called once when another run holds the lock and
+	// Apply waits for it.
+	OnLockWait func(lock string)
+}
+
+// ApplyWith is Apply with options.
+func ApplyWith(root string, changes []FileChange, opts ApplyOptions) error {
 	for _, c := range changes {
-		if err := checkInside(root, c.Path); err != nil {
+		if err := CheckWrite(root, c.Path); err != nil {
 			return err
 		}
 	}
-	unlock, err := lockRoot(root)
+	unlock, err := lockRoot(root, opts.OnLockWait)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	for _, c := range changes {
-		cur, exists, err := readExisting(c.Path)
-		if err != nil {
-			return err
+		removeStaleTemps(c.Path)
+		unchanged := func() error {
+			cur, exists, err := readExisting(c.Path)
+			if err != nil {
+				return err
+			}
+			if exists != c.Exists || !bytes.Equal(cur, c.Old) {
+				return fmt.Errorf("%s: %w", c.Path, ErrConflict)
+			}
+			return nil
 		}
-		if exists != c.Exists || !bytes.Equal(cur, c.Old) {
-			return fmt.Errorf("%s: %w", c.Path, ErrConflict)
+		if err := unchanged(); err != nil {
+			return err
 		}
 		if c.Delete {
 			if err := removeInside(root, c.Path); err != nil {
@@ -373,7 +393,7 @@ func Apply(root string, changes []FileChange) error {
 			}
 			continue
 		}
-		if err := WriteFileAtomic(root, c.Path, c.New); err != nil {
+		if err := writeFileAtomic(root, c.Path, c.New, unchanged); err != nil {
 			return err
 		}
 	}

@@ -15,8 +15,9 @@ import (
 
 var processLock sync.Mutex
 
-func lockPath(path string) (func(), error) {
+func lockPath(path string, onWait func(lock string)) (func(), error) {
 	processLock.Lock()
+	waited := false
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
@@ -28,6 +29,10 @@ func lockPath(path string) (func(), error) {
 			processLock.Unlock()
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
+		if !waited && onWait != nil {
+			onWait(path)
+		}
+		waited = true
 		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
@@ -91,13 +92,14 @@ func (s *Server) fixAction(snap *snapshot, fix diagnostics.Fix, pd protocol.Diag
 		yes := true
 		a.IsPreferred = &yes
 	}
+	// Nothing the client applies may land outside the workspace, links resolved.
 	for _, r := range fix.Renames {
-		if !snap.inWorkspace(r.From) || !snap.inWorkspace(r.To) {
+		if f := snap.folderOf(r.From); f == "" || safefs.CheckInside(f, r.From) != nil || safefs.CheckInside(f, r.To) != nil {
 			return nil
 		}
 	}
 	for _, e := range fix.Edits {
-		if !snap.inWorkspace(e.Path) {
+		if f := snap.folderOf(e.Path); f == "" || writable(f, e.Path) != nil {
 			return nil
 		}
 	}
@@ -197,6 +199,11 @@ func (s *Server) generateAction(ctx context.Context, snap *snapshot, a *appState
 	}
 	we := &protocol.WorkspaceEdit{}
 	for _, c := range changes {
+		if err := writable(a.app.Root, c.Path); err != nil {
+			act.Disabled = protocol.CodeActionDisabled{Reason: err.Error()}
+			act.Edit = nil
+			return act
+		}
 		if c.Delete {
 			act.Command = command(act.Title, diagnostics.GenerateCommand, a.app.Root)
 			return act

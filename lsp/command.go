@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
@@ -108,7 +109,9 @@ func (s *Server) planAndApply(a *appState, opts codegen.Options) ([]codegen.File
 		if err != nil {
 			return nil, err
 		}
-		err = codegen.Apply(root, changes)
+		err = codegen.ApplyWith(root, changes, codegen.ApplyOptions{OnLockWait: func(lock string) {
+			s.showToClient(protocol.MessageTypeInfo, "cloudwerk: waiting for another generate run to finish (it holds %s)", lock)
+		}})
 		if err == nil || !errors.Is(err, codegen.ErrConflict) || attempt > 0 {
 			return changes, err
 		}
@@ -147,7 +150,7 @@ func (s *Server) renameFiles(args []string) (string, error) {
 }
 
 // workspacePath resolves a path or file URI from a client and checks that it
-// lies inside a workspace folder.
+// lies inside a workspace folder, also once symbolic links are resolved.
 func (s *Server) workspacePath(snap *snapshot, p string) (string, error) {
 	if strings.HasPrefix(p, "file:") {
 		u, err := uri.Parse(p)
@@ -164,8 +167,12 @@ func (s *Server) workspacePath(snap *snapshot, p string) (string, error) {
 		return "", fmt.Errorf("%q is not an absolute path", p)
 	}
 	p = filepath.Clean(p)
-	if !snap.inWorkspace(p) {
+	folder := snap.folderOf(p)
+	if folder == "" {
 		return "", fmt.Errorf("%s is outside the workspace", p)
+	}
+	if err := safefs.CheckInside(folder, p); err != nil {
+		return "", err
 	}
 	return p, nil
 }

@@ -3,7 +3,9 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -139,5 +141,77 @@ func TestUnreadablePathsNeverHangTheServer(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not stop after shutdown and exit")
+	}
+}
+
+// TestNothingLandsOutsideTheRoot: renames through a symlinked folder, and the
+// generate action, willRenameFiles and the generate command on a wrangler.toml
+// that links to a file outside the root, are all refused; the files outside
+// stay as they were.
+func TestNothingLandsOutsideTheRoot(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":    "export default {}\n",
+		"app/objects/counter.ts": objectSource(""),
+		"app/objects/chat.ts":    objectSource(""), // needs a binding and a migration
+	})
+	outside := t.TempDir()
+	outsideWrangler := filepath.Join(outside, "wrangler.toml")
+	outsideObject := filepath.Join(outside, "x.ts")
+	writeFiles(t, outside, map[string]string{"wrangler.toml": demoWrangler, "x.ts": objectSource("")})
+	if err := os.Symlink(outsideWrangler, filepath.Join(e.root, "wrangler.toml")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	if err := os.Symlink(outside, filepath.Join(e.root, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	e.initialize(resourceCaps())
+	e.client.waitFor(t, "the initial scan", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
+
+	command := func(name string, args ...string) error {
+		var raw []protocol.LSPAny
+		for _, a := range args {
+			b, _ := json.Marshal(a)
+			raw = append(raw, b)
+		}
+		_, err := e.server.ExecuteCommand(e.ctx, &protocol.ExecuteCommandParams{Command: name, Arguments: raw})
+		return err
+	}
+	in := func(rel string) string { return filepath.Join(e.root, filepath.FromSlash(rel)) }
+	if err := command(cmdRenameFiles, in("linked/x.ts"), in("app/objects/x.ts")); err == nil {
+		t.Error("renameFiles moved a file from outside the root through a symlinked folder")
+	}
+	if err := command(cmdRenameFiles, in("app/objects/counter.ts"), in("linked/y.ts")); err == nil {
+		t.Error("renameFiles moved a file out of the root through a symlinked folder")
+	}
+
+	acts, err := e.server.CodeAction(e.ctx, &protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")},
+		Context:      protocol.CodeActionContext{Only: []protocol.CodeActionKind{codeActionKindGenerate}},
+	})
+	if err != nil || len(acts) != 1 {
+		t.Fatalf("source actions = %+v, %v", acts, err)
+	}
+	if act := acts[0].(*protocol.CodeAction); act.Edit != nil || !strings.Contains(act.Disabled.Reason, "outside") {
+		t.Errorf("the generate action hands out edits through the link: edit %+v, disabled %q", act.Edit, act.Disabled.Reason)
+	}
+
+	if err := command("cloudwerk.generate", e.root); err == nil {
+		t.Error("generate wrote through a wrangler.toml linking outside the root")
+	}
+
+	edit, err := e.server.WillRenameFiles(e.ctx, &protocol.RenameFilesParams{Files: []protocol.FileRename{{
+		OldURI: string(e.uri("app/objects/counter.ts")), NewURI: string(e.uri("app/objects/tally.ts"))}}})
+	if err != nil || edit != nil {
+		t.Errorf("willRenameFiles = %+v, %v; want no edit for a wrangler.toml outside the root", edit, err)
+	}
+
+	if data, _ := os.ReadFile(outsideWrangler); string(data) != demoWrangler {
+		t.Errorf("the wrangler.toml outside the root changed:\n%s", data)
+	}
+	if _, err := os.Stat(outsideObject); err != nil {
+		t.Errorf("the file outside the root was moved: %v", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 2 {
+		t.Errorf("files appeared outside the root: %v", entries)
 	}
 }

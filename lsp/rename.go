@@ -73,6 +73,10 @@ func (s *Server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		if plan == nil || !plan.Exists || !plan.Changed() {
 			continue
 		}
+		if err := writable(ar.a.app.Root, plan.Path); err != nil {
+			s.showToClient(protocol.MessageTypeWarning, "cloudwerk: the rename is not recorded in the wrangler config: %v", err)
+			continue
+		}
 		old := string(plan.Old)
 		if f := snap.open[plan.Path]; f != nil {
 			if f.text != old {

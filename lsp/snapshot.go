@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
 // snapshot is never modified once published; a change clones it (see the
@@ -128,6 +129,24 @@ func (s *snapshot) inWorkspace(path string) bool {
 		}
 	}
 	return false
+}
+
+// folderOf returns the deepest workspace folder holding path, or "".
+func (s *snapshot) folderOf(path string) string {
+	best := ""
+	for _, f := range s.folders {
+		if within(f, path) && len(f) > len(best) {
+			best = f
+		}
+	}
+	return best
+}
+
+// writable reports why an edit to path must not be handed to the client: the
+// path leaves root (once links are resolved) or is itself a link, exactly
+// what the CLI refuses to write.
+func writable(root, path string) error {
+	return codegen.CheckWrite(root, path)
 }
 
 // within reports whether path is root or below it.

@@ -115,7 +115,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 			}
 			return exitOK
 		}
-		err = codegen.Apply(app.Root, changes)
+		err = codegen.ApplyWith(app.Root, changes, codegen.ApplyOptions{OnLockWait: func(lock string) {
+			fmt.Fprintf(stderr, "waiting for another generate run to finish (it holds %s)\n", relTo(app.Root, lock))
+		}})
 		if errors.Is(err, codegen.ErrConflict) && attempt == 0 {
 			continue
 		}
