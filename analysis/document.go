@@ -22,6 +22,12 @@ type Document struct {
 	dirty bool         // text changed since tree was last brought up to date
 	// closed makes Close idempotent (a tree must never be freed twice).
 	closed bool
+
+	// prev is the last definition extracted and pending the edits made since,
+	// for incremental extraction (document_incremental.go).
+	prev        *Definition
+	pending     []pendingEdit
+	incremental int // definitions built incrementally (tests check the path is taken)
 }
 
 // NewDocument starts tracking src (copied) for path; the grammar follows the extension.
@@ -64,6 +70,7 @@ func (d *Document) Edit(start, end int, newText string) error {
 	oldEndPt := pointAt(d.text, end)
 	newEndPt := advancePoint(startPt, newText, end < len(d.text) && d.text[end] == '\n')
 
+	d.noteEdit(d.text, start, end, newText)
 	next := make([]byte, 0, len(d.text)-(end-start)+len(newText))
 	next = append(next, d.text[:start]...)
 	next = append(next, newText...)
@@ -93,11 +100,19 @@ func (d *Document) SetText(src []byte) {
 	d.text = append([]byte(nil), src...)
 	d.dropTree()
 	d.dirty = true
+	d.prev, d.pending = nil, nil
 }
 
 // Definition re-parses (incrementally when possible) and extracts the object
 // definition exactly as ExtractDefinition would for the current text.
+// The result is shared with the next call (an incremental update copies it).
 func (d *Document) Definition() *Definition {
+	def := d.definition()
+	d.prev, d.pending = def, nil
+	return def
+}
+
+func (d *Document) definition() *Definition {
 	def := &Definition{Path: d.path, Hash: hashSource(d.text), Fields: map[string]*Field{}}
 	if d.closed {
 		def.Skipped = "document is closed"
@@ -108,10 +123,17 @@ func (d *Document) Definition() *Definition {
 		def.Skipped = why
 		return def
 	}
-	tree := d.upToDateTree()
+	tree, old := d.reparse()
+	if old != nil {
+		defer old.Close()
+	}
 	if tree == nil {
 		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", budgetFor(len(d.text)))
 		return def
+	}
+	if inc := d.incrementalDefinition(tree, old); inc != nil {
+		d.incremental++
+		return inc
 	}
 	fillDefinition(def, d.g, d.text, tree)
 	return def
@@ -141,14 +163,23 @@ func (d *Document) Close() {
 
 // upToDateTree parses the current text, re-using the edited old tree.
 func (d *Document) upToDateTree() *sitter.Tree {
+	tree, old := d.reparse()
+	if old != nil {
+		old.Close()
+	}
+	return tree
+}
+
+// reparse is upToDateTree handing back the edited old tree it parsed from (nil
+// when the tree was up to date or there was none); the caller closes it.
+func (d *Document) reparse() (tree, old *sitter.Tree) {
 	if !d.dirty && d.tree != nil {
-		return d.tree
+		return d.tree, nil
 	}
 	next := d.g.parse(d.text, d.tree)
-	d.dropTree()
-	d.tree = next
+	old, d.tree = d.tree, next
 	d.dirty = next == nil
-	return next
+	return next, old
 }
 
 func (d *Document) dropTree() {

@@ -14,79 +14,86 @@ func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel
 		return
 	}
 	for _, prop := range s.namedChildren(obj) {
-		var m Method
-		var key propertyKey
-		switch s.kind(prop) {
-		case "method_definition":
-			key = s.keyOf(prop.ChildByFieldId(s.g.fName))
-			m.Form, m.Kind = FormMethod, KindFunction
-			if s.isAccessor(prop) {
-				// get m() {} defines a property whose value is whatever the getter returns.
-				m.Form, m.Kind = FormOther, KindUnknown
-			} else {
-				s.fillSignature(&m, prop)
-			}
-		case "pair":
-			key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
-			value := s.unwrap(prop.ChildByFieldId(s.g.fValue))
-			if value == nil {
-				continue
-			}
-			switch s.kind(value) {
-			case "arrow_function":
-				m.Form, m.Kind = FormArrow, KindFunction
-				s.fillSignature(&m, value)
-			case "function_expression", "function", "generator_function":
-				m.Form, m.Kind = FormFunction, KindFunction
-				s.fillSignature(&m, value)
-			default:
-				m.Form = FormOther
-				m.Kind, _, _ = s.classify(value)
-				if fn := s.resolveFunction(value, top); fn != nil {
-					m.Kind = KindFunction
-					s.fillSignature(&m, fn)
-				} else if m.Kind == KindUnknown {
-					def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(value), Reason: "the value of method " + s.keyOf(prop.ChildByFieldId(s.g.fKey)).name + " is not statically known"})
-				}
-			}
-		case "shorthand_property_identifier":
-			key = propertyKey{name: s.text(prop), node: prop}
-			m.Form, m.Kind = FormShorthand, KindUnknown
-			if fn := s.resolveFunction(prop, top); fn != nil {
-				// The value is a function declared in this file: its signature is known.
+		s.extractMethod(def, prop, top)
+	}
+}
+
+// extractMethod records one entry of the `methods` object (appending to
+// def.Methods, and to its Unknowns, ContextUses and ParamUses). It is also how
+// a document re-extracts the one method an edit touched (document_incremental.go).
+func (s *syntax) extractMethod(def *Definition, prop *sitter.Node, top *topLevel) {
+	var m Method
+	var key propertyKey
+	switch s.kind(prop) {
+	case "method_definition":
+		key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+		m.Form, m.Kind = FormMethod, KindFunction
+		if s.isAccessor(prop) {
+			// get m() {} defines a property whose value is whatever the getter returns.
+			m.Form, m.Kind = FormOther, KindUnknown
+		} else {
+			s.fillSignature(&m, prop)
+		}
+	case "pair":
+		key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
+		value := s.unwrap(prop.ChildByFieldId(s.g.fValue))
+		if value == nil {
+			return
+		}
+		switch s.kind(value) {
+		case "arrow_function":
+			m.Form, m.Kind = FormArrow, KindFunction
+			s.fillSignature(&m, value)
+		case "function_expression", "function", "generator_function":
+			m.Form, m.Kind = FormFunction, KindFunction
+			s.fillSignature(&m, value)
+		default:
+			m.Form = FormOther
+			m.Kind, _, _ = s.classify(value)
+			if fn := s.resolveFunction(value, top); fn != nil {
 				m.Kind = KindFunction
 				s.fillSignature(&m, fn)
-			} else {
-				def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "the value of method " + key.name + " is not statically known"})
-			}
-		case "spread_element":
-			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in methods"})
-			continue
-		default:
-			continue
-		}
-		if key.node == nil {
-			continue
-		}
-		firstParamUse := len(def.ParamUses)
-		if fn := s.methodFunction(prop, top); fn != nil {
-			s.collectContextUses(def, "methods."+key.name, fn, false)
-		}
-		for _, u := range def.ParamUses[firstParamUse:] {
-			if u.Index < len(m.Params) && IsContextParamUse(u.Name, u.Member) {
-				m.Params[u.Index].Context = true
+			} else if m.Kind == KindUnknown {
+				def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(value), Reason: "the value of method " + s.keyOf(prop.ChildByFieldId(s.g.fKey)).name + " is not statically known"})
 			}
 		}
-		m.Name = key.name
-		m.NameAt = s.rng(key.node)
-		m.At = s.rng(prop)
-		m.ComputedKey = key.computed
-		m.StringKey = key.quoted
-		if key.computed {
-			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(key.node), Reason: "computed method name"})
+	case "shorthand_property_identifier":
+		key = propertyKey{name: s.text(prop), node: prop}
+		m.Form, m.Kind = FormShorthand, KindUnknown
+		if fn := s.resolveFunction(prop, top); fn != nil {
+			// The value is a function declared in this file: its signature is known.
+			m.Kind = KindFunction
+			s.fillSignature(&m, fn)
+		} else {
+			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "the value of method " + key.name + " is not statically known"})
 		}
-		def.Methods = append(def.Methods, m)
+	case "spread_element":
+		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in methods"})
+		return
+	default:
+		return
 	}
+	if key.node == nil {
+		return
+	}
+	firstParamUse := len(def.ParamUses)
+	if fn := s.methodFunction(prop, top); fn != nil {
+		s.collectContextUses(def, "methods."+key.name, fn, false)
+	}
+	for _, u := range def.ParamUses[firstParamUse:] {
+		if u.Index < len(m.Params) && IsContextParamUse(u.Name, u.Member) {
+			m.Params[u.Index].Context = true
+		}
+	}
+	m.Name = key.name
+	m.NameAt = s.rng(key.node)
+	m.At = s.rng(prop)
+	m.ComputedKey = key.computed
+	m.StringKey = key.quoted
+	if key.computed {
+		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(key.node), Reason: "computed method name"})
+	}
+	def.Methods = append(def.Methods, m)
 }
 
 // isAccessor reports a `get x()` / `set x()` method definition.

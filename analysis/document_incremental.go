@@ -1,0 +1,196 @@
+// This file defines incremental extraction for open documents (SPEC §11): after
+// an edit strictly inside one RPC method that leaves the rest of the tree as it
+// was, only that method is extracted again; every other fact is the previous
+// definition's, its positions moved past the edit. Anything else (an edit
+// outside a method, a parse error, a structural change beyond the method,
+// capped use lists, duplicate method names) takes the full extraction, and the
+// tests hold both to the same result.
+package analysis
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// pendingEdit is an edit made since the document's last definition.
+type pendingEdit struct {
+	start, oldEnd, newEnd int // byte offsets; oldEnd in the old text, newEnd in the new
+	oldEndPos             Pos // oldEnd's position in the old text
+	cr                    bool
+}
+
+// noteEdit records an edit for the next Definition (old is the text before it).
+func (d *Document) noteEdit(old []byte, start, end int, newText string) {
+	if d.prev == nil || len(d.pending) > 0 {
+		d.pending = append(d.pending, pendingEdit{}) // more than one edit: extract in full
+		return
+	}
+	d.pending = append(d.pending, pendingEdit{
+		start: start, oldEnd: end, newEnd: start + len(newText),
+		oldEndPos: textpos.NewLineIndex(old).Pos(end),
+		cr:        strings.IndexByte(newText, '\r') >= 0 || bytes.IndexByte(old[start:end], '\r') >= 0,
+	})
+}
+
+// incrementalDefinition returns the definition of the current text built from
+// the previous one, or nil when the full extraction must run. tree is the new
+// tree, old the previous one (edited), both owned by the caller.
+func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
+	p := d.prev
+	if p == nil || old == nil || len(d.pending) != 1 || d.pending[0].cr ||
+		p.Skipped != "" || len(p.ParseErrors) > 0 || p.Export != ExportDefine ||
+		len(p.ContextUses) >= maxContextUses || len(p.ParamUses) >= maxContextUses {
+		return nil
+	}
+	e := d.pending[0]
+	root := tree.RootNode()
+	if root.HasError() {
+		return nil
+	}
+	mi := -1
+	for i := range p.Methods {
+		if at := p.Methods[i].At; e.start > at.Start.Offset && e.oldEnd < at.End.Offset {
+			mi = i
+			break
+		}
+	}
+	if mi < 0 {
+		return nil
+	}
+	m := p.Methods[mi]
+	for i := range p.Methods {
+		if i != mi && p.Methods[i].Name == m.Name {
+			return nil // uses are attributed by method name
+		}
+	}
+	for _, u := range p.Unknowns {
+		if u.At.Start.Offset >= m.At.Start.Offset && u.At.End.Offset <= m.At.End.Offset {
+			return nil
+		}
+	}
+	delta := e.newEnd - e.oldEnd
+	start, end := m.At.Start.Offset, m.At.End.Offset+delta
+	// Outside the method, every node must keep its ancestors.
+	for _, r := range old.ChangedRanges(tree) {
+		if int(r.StartByte) < start || int(r.EndByte) > end {
+			return nil
+		}
+	}
+	prop := root.NamedDescendantForByteRange(uint(start), uint(end))
+	if prop == nil || int(prop.StartByte()) != start || int(prop.EndByte()) != end {
+		return nil
+	}
+	s := &syntax{g: d.g, src: d.text, idx: textpos.NewLineIndex(d.text)}
+	one := &Definition{Fields: map[string]*Field{}}
+	s.extractMethod(one, prop, s.scanTopLevel(root))
+	if len(one.Methods) != 1 || one.Methods[0].Name != m.Name || len(one.Unknowns) > 0 {
+		return nil
+	}
+	sh := shift{from: e.oldEnd, delta: delta, oldEnd: e.oldEndPos, newEnd: s.idx.Pos(e.newEnd)}
+	nd := sh.definition(p)
+	nd.Hash = hashSource(d.text)
+	nd.Methods[mi] = one.Methods[0]
+	in := "methods." + m.Name
+	before := map[string]bool{}
+	for _, x := range p.Methods[:mi] {
+		before["methods."+x.Name] = true
+	}
+	nd.ContextUses = spliceUses(nd.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In })
+	nd.ParamUses = spliceUses(nd.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In })
+	// Under the caps the full walk never stopped early, so the lists are exact.
+	if len(nd.ContextUses) >= maxContextUses || len(nd.ParamUses) >= maxContextUses {
+		return nil
+	}
+	return nd
+}
+
+// spliceUses replaces the uses of method `in` with repl. The full extraction
+// lists the config's handlers' uses first, then each method's in method order;
+// a method without uses before goes after the uses of the methods before it.
+func spliceUses[U any](uses, repl []U, in string, before map[string]bool, inOf func(U) string) []U {
+	a, b := -1, -1
+	insert := -1
+	for i, u := range uses {
+		switch k := inOf(u); {
+		case k == in:
+			if a < 0 {
+				a = i
+			}
+			b = i + 1
+		case before[k]:
+			insert = i + 1
+		case insert < 0 && strings.HasPrefix(k, "methods."):
+			insert = i // the first use of a method after this one
+		}
+	}
+	if a < 0 {
+		a, b = insert, insert
+		if a < 0 {
+			a, b = len(uses), len(uses)
+		}
+	}
+	if len(uses)-(b-a)+len(repl) == 0 {
+		return nil // as the full extraction leaves it
+	}
+	out := make([]U, 0, len(uses)-(b-a)+len(repl))
+	out = append(out, uses[:a]...)
+	out = append(out, repl...)
+	return append(out, uses[b:]...)
+}
+
+// shift moves positions at or after one edit's old end to where they are now.
+type shift struct {
+	from, delta    int
+	oldEnd, newEnd Pos // the edit's end before and after
+}
+
+func (sh shift) pos(p Pos) Pos {
+	if p.Offset < sh.from {
+		return p
+	}
+	q := Pos{Offset: p.Offset + sh.delta, Line: p.Line + sh.newEnd.Line - sh.oldEnd.Line, Col16: p.Col16}
+	if p.Line == sh.oldEnd.Line {
+		q.Col16 = sh.newEnd.Col16 + p.Col16 - sh.oldEnd.Col16
+	}
+	return q
+}
+
+func (sh shift) rng(r Range) Range { return Range{Start: sh.pos(r.Start), End: sh.pos(r.End)} }
+
+// definition is a copy of p (sharing nothing mutable) with every position
+// shifted. TestShiftCoversEveryPosition fails when a field holding a position
+// is added to the model and not here.
+func (sh shift) definition(p *Definition) *Definition {
+	nd := *p
+	nd.ParseErrors = shiftAll(sh, p.ParseErrors, func(r *Range) { *r = sh.rng(*r) })
+	nd.ExportAt, nd.CallAt, nd.CalleeModuleAt = sh.rng(p.ExportAt), sh.rng(p.CallAt), sh.rng(p.CalleeModuleAt)
+	nd.StateTypeAt, nd.ConfigAt = sh.rng(p.StateTypeAt), sh.rng(p.ConfigAt)
+	nd.Fields = make(map[string]*Field, len(p.Fields))
+	for k, f := range p.Fields {
+		c := *f
+		c.KeyAt, c.At, c.Value = sh.rng(f.KeyAt), sh.rng(f.At), sh.rng(f.Value)
+		nd.Fields[k] = &c
+	}
+	nd.Methods = shiftAll(sh, p.Methods, func(m *Method) {
+		m.NameAt, m.At = sh.rng(m.NameAt), sh.rng(m.At)
+		m.Params = slices.Clone(m.Params)
+	})
+	nd.Unknowns = shiftAll(sh, p.Unknowns, func(u *Unknown) { u.At = sh.rng(u.At) })
+	nd.ExportedTypes = slices.Clone(p.ExportedTypes)
+	nd.ContextUses = shiftAll(sh, p.ContextUses, func(u *ContextUse) { u.At, u.ArrayArg = sh.rng(u.At), sh.rng(u.ArrayArg) })
+	nd.ParamUses = shiftAll(sh, p.ParamUses, func(u *ParamUse) { u.ParamAt, u.At = sh.rng(u.ParamAt), sh.rng(u.At) })
+	return &nd
+}
+
+// shiftAll copies xs and applies f to each copy (nil and empty stay so).
+func shiftAll[T any](_ shift, xs []T, f func(*T)) []T {
+	out := slices.Clone(xs)
+	for i := range out {
+		f(&out[i])
+	}
+	return out
+}
