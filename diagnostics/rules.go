@@ -166,8 +166,9 @@ func createsSchema(uses []analysis.ContextUse) bool {
 
 // readsState reports a this.state read (not a plain assignment) in a method or handler.
 func readsState(d *analysis.Definition) bool {
+	inCtx := contextTest(d)
 	for _, u := range d.ContextUses {
-		if u.Recv == analysis.RecvThis && u.Member == "state" && !u.Write && u.In != "init" && inContext(d, u.In) {
+		if u.Recv == analysis.RecvThis && u.Member == "state" && !u.Write && u.In != "init" && inCtx(u.In) {
 			return true
 		}
 	}

@@ -74,8 +74,9 @@ var sqlStorageMembers = map[string]bool{"exec": true, "databaseSize": true, "Cur
 // sqlAPIFindings is SQL_API: members SqlStorage lacks, and an array passed as one binding.
 func sqlAPIFindings(e *analysis.Entry) []Diagnostic {
 	var out []Diagnostic
+	inCtx := contextTest(e.Def)
 	for _, u := range e.Def.ContextUses {
-		if u.Recv != analysis.RecvSQL || !inContext(e.Def, u.In) {
+		if u.Recv != analysis.RecvSQL || !inCtx(u.In) {
 			continue
 		}
 		if !sqlStorageMembers[u.Member] {
@@ -107,8 +108,9 @@ func sqlAPIFindings(e *analysis.Entry) []Diagnostic {
 // sqlUses returns the SQL accesses of the object (ctx.sql and members of the handle).
 func sqlUses(d *analysis.Definition) []analysis.ContextUse {
 	var out []analysis.ContextUse
+	inCtx := contextTest(d)
 	for _, u := range d.ContextUses {
-		if !inContext(d, u.In) {
+		if !inCtx(u.In) {
 			continue
 		}
 		if u.Recv == analysis.RecvSQL || ((u.Recv == analysis.RecvCtx || u.Recv == analysis.RecvStorage) && u.Member == "sql") {
@@ -187,19 +189,31 @@ func sqliteTrueFix(e *analysis.Entry) []Fix {
 	return []Fix{{Title: title, Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: after, End: after}, NewText: text}}}}
 }
 
-// inContext reports whether `this` in function `in` is the handler context:
-// not for arrow-function methods (their `this` is the module's, undefined).
-func inContext(d *analysis.Definition, in string) bool {
-	name, ok := strings.CutPrefix(in, "methods.")
-	if !ok {
-		return true
-	}
+
+// contextTest returns whether `this` in function `in` of d is the handler
+// context: not in arrow-function methods (their `this` is the module's,
+// undefined); for a name used twice, the first method decides. The methods are
+// looked at once, not per use (which made a file of hundreds of methods quadratic).
+func contextTest(d *analysis.Definition) func(in string) bool {
+	var arrow map[string]bool // by name: the first method of that name is an arrow function
 	for _, m := range d.Methods {
-		if m.Name == name {
-			return m.Form != analysis.FormArrow
+		if m.Form == analysis.FormArrow {
+			arrow = map[string]bool{}
+			break
 		}
 	}
-	return true
+	if arrow == nil {
+		return func(string) bool { return true }
+	}
+	for _, m := range d.Methods {
+		if _, seen := arrow[m.Name]; !seen {
+			arrow[m.Name] = m.Form == analysis.FormArrow
+		}
+	}
+	return func(in string) bool {
+		name, ok := strings.CutPrefix(in, "methods.")
+		return !ok || !arrow[name]
+	}
 }
 
 // ContextMembers are what the object context offers inside methods, handlers
@@ -215,8 +229,9 @@ var storageOnly = map[string]bool{"setAlarm": true, "getAlarm": true, "deleteAla
 func contextMemberFindings(e *analysis.Entry) []Diagnostic {
 	d := e.Def
 	var out []Diagnostic
+	inCtx := contextTest(d)
 	for _, u := range d.ContextUses {
-		if !inContext(d, u.In) {
+		if !inCtx(u.In) {
 			continue
 		}
 		diag := Diagnostic{Code: UnknownContextMember, Severity: Error, Path: e.Path, Range: u.At}
