@@ -189,7 +189,6 @@ func sqliteTrueFix(e *analysis.Entry) []Fix {
 	return []Fix{{Title: title, Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: after, End: after}, NewText: text}}}}
 }
 
-
 // contextTest returns whether `this` in function `in` of d is the handler
 // context: not in arrow-function methods (their `this` is the module's,
 // undefined); for a name used twice, the first method decides. The methods are
