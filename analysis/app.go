@@ -1,6 +1,7 @@
 // This file defines the load pipeline of one app (config, discovery, parallel
 // extraction through the on-disk cache, manifest, routes, wrangler) and the search
 // for apps below a monorepo root.
+
 package analysis
 
 import (

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// The load benchmarks over generated apps (SPEC §11). Cold runs disable the
+// The load benchmarks over generated apps. Cold runs disable the
 // on-disk cache; the warm run primes it once and then measures loads that find
 // every file unchanged (each file is still read and hashed to validate).
 

@@ -3,6 +3,7 @@
 // the facts extracted from it. A record is reused only when the content hash
 // still matches; the whole file is ignored when the tool version, the model's
 // shape or the executable changes.
+
 package analysis
 
 import (

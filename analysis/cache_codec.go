@@ -4,6 +4,7 @@
 // every exported field of the cached types by reflection and checks the round
 // trip, so a field added to the model without being added here fails the tests;
 // the type shape in cacheKey keeps old files from being read with a new layout.
+
 package analysis
 
 import (

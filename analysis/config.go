@@ -1,5 +1,6 @@
-// This file defines the static reading of cloudwerk.config.{ts,js,mjs}
-// (SPEC §3): appDir and extensions, never executing the file.
+// This file defines the static reading of cloudwerk.config.{ts,js,mjs}:
+// appDir and extensions, never executing the file.
+
 package analysis
 
 import (

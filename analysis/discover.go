@@ -1,6 +1,7 @@
 // This file defines discovery: which files of an app are object files (direct
 // children of <appDir>/objects/), which look like objects but sit in subfolders
 // (NESTED_FILE), and which are candidate route files.
+
 package analysis
 
 import (

@@ -1,5 +1,6 @@
 // This file defines Document, the incrementally re-parsed text of one file the
 // language server has open.
+
 package analysis
 
 import (

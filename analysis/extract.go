@@ -1,6 +1,7 @@
-// This file defines the extraction of an object file's definition (SPEC §4):
+// This file defines the extraction of an object file's definition:
 // entry points, input screening, and the defineDurableObject call and its
 // config object. Methods and parameters are in extract_methods.go.
+
 package analysis
 
 import (

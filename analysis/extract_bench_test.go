@@ -7,7 +7,7 @@ import (
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
-// benchObjectSource is a typical object file of about 1.4 KB (SPEC §11).
+// benchObjectSource is a typical object file of about 1.4 KB.
 const benchObjectSource = `// app/objects/chat-room.ts
 import { defineDurableObject } from '@cloudwerk/durable-object'
 import { z } from 'zod'
@@ -78,7 +78,7 @@ func BenchmarkExtract(b *testing.B) {
 
 // BenchmarkParse is the bare tree-sitter parse of the same file, with the C
 // allocator this package installs and with go-tree-sitter's default callbacks
-// into Go, to compare with SPEC §11's 195 µs / 250 µs.
+// into Go, to compare with the reference 195 µs / 250 µs.
 func BenchmarkParse(b *testing.B) {
 	src := []byte(benchObjectSource)
 	g := grammarFor(LangTS)
@@ -98,7 +98,7 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkReparseOneChar types one character into a method body and re-parses
-// incrementally (SPEC §11: 30–36 µs), alternating insert and delete so the text
+// incrementally (reference: 30–36 µs), alternating insert and delete so the text
 // stays the same size.
 func BenchmarkReparseOneChar(b *testing.B) {
 	benchOneCharEdits(b, func(doc *Document) {

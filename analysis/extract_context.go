@@ -1,5 +1,6 @@
 // This file defines the collection of context member accesses (`this.state`,
 // `this.ctx.sql`, init's `ctx.sql`) inside the config's functions.
+
 package analysis
 
 /*

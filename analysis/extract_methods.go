@@ -1,5 +1,6 @@
 // This file defines the extraction of the `methods` object: every entry form,
 // its parameters, return annotation and async-ness.
+
 package analysis
 
 import (

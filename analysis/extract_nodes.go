@@ -1,6 +1,7 @@
 // This file defines the small syntax helpers the extractors share: node text and
 // ranges, unwrapping of type-only wrappers, literal classification and string
 // values, and the iterative collection of parse errors.
+
 package analysis
 
 import (

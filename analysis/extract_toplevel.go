@@ -1,6 +1,7 @@
 // This file defines the scan of a module's top-level statements: imports,
 // top-level bindings, the default export and exported type names. Only direct
 // children of the program are visited, so it never recurses.
+
 package analysis
 
 import (

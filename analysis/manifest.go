@@ -9,6 +9,7 @@
 // snapshots stay valid and readers never lock. The one linear term left is the copy
 // of the sorted Entries slice (n pointers: an 80 KB memmove at 10,000 objects);
 // making Entries persistent too would mean an accessor instead of the field.
+
 package analysis
 
 import (

@@ -1,6 +1,7 @@
 // This file defines the facts the engine extracts and shares: positions, object
 // definitions, route references, the app and its manifest. Nothing here refers to
 // LSP types; lsp/ converts at the edge.
+
 package analysis
 
 import (

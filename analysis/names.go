@@ -1,5 +1,6 @@
 // This file defines Cloudwerk's naming convention, with exact parity to its
 // scanner: file name -> object name -> binding and class names, and back.
+
 package analysis
 
 import "strings"

@@ -1,5 +1,6 @@
 // This file defines the tree-sitter grammars, the C allocator switch and the
 // per-grammar parser pools every extraction goes through.
+
 package analysis
 
 /*

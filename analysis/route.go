@@ -1,5 +1,6 @@
 // This file defines the extraction of durable-object references from route and
 // other non-object files (UNKNOWN_OBJECT / UNKNOWN_METHOD, go-to-definition).
+
 package analysis
 
 import (

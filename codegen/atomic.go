@@ -1,5 +1,6 @@
-// This file defines safe writes for generate (SPEC §7): temp file in the same
+// This file defines safe writes for generate (the data-safety promise): temp file in the same
 // folder, fsync, rename, mode kept; nothing outside the app root; one run at a time.
+
 package codegen
 
 import (

@@ -1,6 +1,7 @@
 // This file defines the renderers of .cloudwerk/generated/objects/: one class per
 // durable object extending DurableObject from cloudflare:workers, the index that
-// re-exports them, and the shared runtime that makes their state durable (SPEC §6.2).
+// re-exports them, and the shared runtime that makes their state durable.
+
 package codegen
 
 import (

@@ -1,4 +1,5 @@
 // This file defines the unified diff `generate --dry-run` prints for a plan.
+
 package codegen
 
 import (

@@ -1,6 +1,7 @@
 // This file defines the renderer of .cloudwerk/types/durable-objects.d.ts: typed
 // stub interfaces, getDurableObject overloads for @cloudwerk/core/bindings and an
-// Env interface over the generated classes (SPEC §6.1).
+// Env interface over the generated classes.
+
 package codegen
 
 import (

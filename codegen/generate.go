@@ -1,6 +1,7 @@
 // This file defines the plan of every file `generate` writes (types, classes,
 // wrangler config) and its application. Planning is pure and deterministic:
 // it reads the current files only to compare, and a second run plans nothing.
+
 package codegen
 
 import (

@@ -2,6 +2,7 @@
 
 // This file defines the generate lock where flock(2) is missing: a process-wide
 // mutex plus an exclusively created lock file, retried until it is free.
+
 package codegen
 
 import (

@@ -2,6 +2,7 @@
 
 // This file defines the generate lock on Unix: flock(2) on a lock file, which
 // also excludes a second run in the same process (each open is its own lock).
+
 package codegen
 
 import (

@@ -1,6 +1,7 @@
 // This file plans the ledger side of a wrangler change: which classes the next
 // [[migrations]] entry creates, renames and deletes, its tag, and what needs the
-// user's decision. Deleting is only ever planned on an explicit request (SPEC §7).
+// user's decision. Deleting is only ever planned on an explicit request.
+
 package codegen
 
 import (

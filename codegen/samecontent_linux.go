@@ -6,6 +6,7 @@
 // two reads and close, without the descriptor set-up os.Open does (poller
 // registration, non-blocking mode) that a one-shot read of a regular file does
 // not need.
+
 package codegen
 
 import (

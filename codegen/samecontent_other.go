@@ -2,6 +2,7 @@
 
 // This file defines the comparison of planned files with the disk where the
 // Linux system calls are not used.
+
 package codegen
 
 import (

@@ -1,6 +1,7 @@
 // This file defines how an extracted RPC method becomes a TypeScript signature:
 // parameter and return types from annotation text, literal defaults, exported
 // types referenced through import('...'), and `unknown` for everything else.
+
 package codegen
 
 import (

@@ -2,6 +2,7 @@
 // generated file: names the object file exports are qualified with import('...'),
 // built-in names are kept, and any other name makes the whole type `unknown`
 // (it cannot be referenced from outside the object file).
+
 package codegen
 
 import (

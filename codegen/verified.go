@@ -1,6 +1,6 @@
 // This file defines the record of generated files found up to date, which lets
 // a warm `check` or `generate` skip rendering and reading every generated file
-// when nothing changed (SPEC §11).
+// when nothing changed.
 //
 // A record says: the file with this stamp (size, modification and change time,
 // inode) held exactly the rendering of these inputs. The inputs are keyed, not
@@ -16,6 +16,7 @@
 // stamp, so, as for the extraction cache, a record is trusted only when the
 // file's times are older than the start of the verifying run by more than the
 // coarsest timestamp granularity.
+
 package codegen
 
 import (

@@ -3,6 +3,7 @@
 // [[migrations]] entry appended when something changed (or `exports` entries), and
 // the file created as wrangler.toml when the app has none. Edits are byte splices;
 // the result is re-read and checked before it is offered.
+
 package codegen
 
 import (

@@ -1,5 +1,6 @@
 // This file edits JSON/JSONC wrangler files by splicing byte ranges found with
 // hujson: comments, key order and trailing commas outside the edited arrays stay.
+
 package codegen
 
 import (

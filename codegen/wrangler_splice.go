@@ -1,6 +1,7 @@
 // This file defines byte splices over a wrangler file and the array/object
 // editing shared by TOML and JSONC: elements are removed or appended in place so
 // that everything outside the edited array keeps its bytes.
+
 package codegen
 
 import (

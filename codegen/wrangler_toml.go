@@ -1,6 +1,7 @@
 // This file edits TOML wrangler files: bindings in `[[durable_objects.bindings]]`
 // blocks, in `bindings = [...]` arrays (also inside `durable_objects = { ... }`),
 // `[[migrations]]` blocks or a `migrations = [...]` array, and the `exports` table.
+
 package codegen
 
 import (

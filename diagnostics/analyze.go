@@ -1,5 +1,6 @@
 // This file defines Analyze: every rule over one app, with severity overrides and
 // a deterministic order. `check` and the language server share it.
+
 package diagnostics
 
 import (

@@ -1,6 +1,7 @@
 // This file defines RunCheck: `cloudwerk-lsp check` as a library call. It finds
 // the apps below each folder, loads and analyses them with the same pipeline as
 // the language server, and returns one Result the printers render.
+
 package diagnostics
 
 import (

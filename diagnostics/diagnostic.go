@@ -1,5 +1,6 @@
 // This file defines the one issue model every rule produces and every printer
 // and the language server consume.
+
 package diagnostics
 
 import "github.com/cloudwerk/cloudwerk-lsp/analysis"
@@ -45,7 +46,7 @@ func ParseSeverity(s string) (Severity, bool) {
 	return 0, false
 }
 
-// Code is a stable diagnostic code (SPEC §5).
+// Code is a stable diagnostic code: users filter and override by it, so it never changes.
 type Code string
 
 const (
@@ -76,7 +77,7 @@ const (
 	UnknownObject    Code = "UNKNOWN_OBJECT"
 	UnknownMethod    Code = "UNKNOWN_METHOD"
 
-	// What breaks at run time (SPEC §5.1).
+	// What breaks at run time.
 	DefineNotImported      Code = "DEFINE_NOT_IMPORTED"
 	SQLAPI                 Code = "SQL_API"
 	SQLWithoutSqlite       Code = "SQL_WITHOUT_SQLITE"

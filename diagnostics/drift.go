@@ -4,6 +4,7 @@
 // A finding with a place in the wrangler file lands there too, with related
 // information both ways. Apps without a wrangler file get only KV_STORAGE (generate
 // creates the file).
+
 package diagnostics
 
 import (

@@ -1,5 +1,6 @@
 // This file defines hand-built definitions for rule tests: ranges are found by
 // searching the source text, so every test can assert the text a range covers.
+
 package diagnostics
 
 import (

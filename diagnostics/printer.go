@@ -1,4 +1,5 @@
 // This file defines the printer interface of `check` and picks one by format name.
+
 package diagnostics
 
 import (

@@ -1,5 +1,6 @@
 // This file defines the GitHub Actions format: workflow commands that annotate
 // the pull request, escaped like the Actions toolkit (@actions/core) does.
+
 package diagnostics
 
 import (

@@ -1,5 +1,6 @@
 // This file defines the human format: `path:line:col: severity CODE: message`,
 // related places indented below, and a summary line.
+
 package diagnostics
 
 import (

@@ -26,6 +26,7 @@
 // Paths are relative to the working directory when below it (forward slashes),
 // else absolute. line and column are 1-based, column in UTF-16 code units (as
 // LSP and SARIF count); offset is the 0-based byte offset. Arrays are never null.
+
 package diagnostics
 
 import (

@@ -1,5 +1,6 @@
 // This file defines the SARIF 2.1.0 format, shaped for GitHub code scanning: one
 // run, every code as a rule, relative URIs under %SRCROOT%, 1-based UTF-16 columns.
+
 package diagnostics
 
 import (

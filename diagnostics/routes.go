@@ -1,5 +1,6 @@
 // This file defines the route rules UNKNOWN_OBJECT and UNKNOWN_METHOD: references
 // from route files to durable objects that do not exist.
+
 package diagnostics
 
 import (

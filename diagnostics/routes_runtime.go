@@ -1,5 +1,6 @@
 // This file defines the route rules about calls that fail at run time
-// (SPEC §5.1): UNKNOWN_NAMESPACE_MEMBER, STUB_ID and RPC_ARGS.
+//: UNKNOWN_NAMESPACE_MEMBER, STUB_ID and RPC_ARGS.
+
 package diagnostics
 
 import (

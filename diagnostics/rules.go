@@ -1,5 +1,6 @@
 // This file defines ObjectFindings: the rules that look at one object file on its
 // own (name, definition shape, handlers, config checks defineDurableObject runs).
+
 package diagnostics
 
 import (

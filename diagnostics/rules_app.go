@@ -1,5 +1,6 @@
 // This file defines the app-level findings: nested object files that will not be
 // discovered, unreadable files and cloudwerk config values that are not literals.
+
 package diagnostics
 
 import (

@@ -1,5 +1,6 @@
 // This file defines INVALID_CONFIG: each check defineDurableObject runs when the
 // module loads, reported where the offending syntax is.
+
 package diagnostics
 
 import (

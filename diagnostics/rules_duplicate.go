@@ -1,5 +1,6 @@
 // This file defines DUPLICATE_NAME: files that give the same object, class or
 // binding name. Every file involved is flagged, independent of scan order.
+
 package diagnostics
 
 import (

@@ -1,7 +1,8 @@
 // This file defines the object rules about what fails at run time although the
-// definition loads (SPEC §5.1): DEFINE_NOT_IMPORTED, SQL_API, SQL_WITHOUT_SQLITE,
+// definition loads: DEFINE_NOT_IMPORTED, SQL_API, SQL_WITHOUT_SQLITE,
 // UNKNOWN_CONTEXT_MEMBER and HANDLER_PARAMS. They read the context and
 // parameter uses the extraction recorded.
+
 package diagnostics
 
 import (

@@ -7,6 +7,7 @@
 // file on its own path. An app with no generated output at all gets nothing: it
 // has not adopted `generate` yet (Cloudwerk's own CLI may generate elsewhere), and
 // a missing file is only stale next to files that exist.
+
 package diagnostics
 
 import (

@@ -1,6 +1,7 @@
 // This file defines code actions: quick fixes from the findings' fixes
 // (edits, file renames, server commands) and the source action that
 // regenerates Cloudwerk's generated files.
+
 package lsp
 
 import (

@@ -1,5 +1,6 @@
 // This file defines the code lens above defineDurableObject:
 // "COUNTER · SQLite · 2 methods · migrated v1".
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines workspace/executeCommand and the commands the server offers:
 // cloudwerk.generate (writes generated files atomically through codegen.Apply)
 // and cloudwerk.renameFiles (file renames for clients without resource operations).
+
 package lsp
 
 import (

@@ -3,6 +3,7 @@
 // `defineDurableObject({ })`, and inside an object's functions what the handler
 // context (`this.`), the object context (`this.ctx.`, init's `ctx.`) and its SQL
 // handle (`ctx.sql.`) really offer.
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines go-to-definition: from `durableObjects.Counter`,
 // `stub.increment`, `getDurableObject('counter')` or a wrangler binding entry
 // to the object file or the method.
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines diagnostics off the request path: a single worker that runs
 // the engine's rules for what changed (cancelling the pass a newer change makes
 // stale) and pushes versioned results to every affected file.
+
 package lsp
 
 import (

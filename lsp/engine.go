@@ -1,6 +1,7 @@
 // This file defines the server's one boundary with the engine (analysis,
 // diagnostics, codegen): every call the server makes into it goes through here,
 // so `check` and the server run the same rule functions.
+
 package lsp
 
 import (

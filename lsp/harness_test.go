@@ -1,5 +1,6 @@
 // This file defines the in-process test harness: a server and a capturing
 // client connected over net.Pipe, with waits on "diagnostics for URI at version N".
+
 package lsp
 
 import (

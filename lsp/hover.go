@@ -1,6 +1,7 @@
 // This file defines hover: an object's binding, class, storage, methods with
 // their signatures and migration status, or one method's signature; on code that
-// fails at run time (SPEC §5.1), why it fails.
+// fails at run time, why it fails.
+
 package lsp
 
 import (

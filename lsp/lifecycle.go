@@ -1,6 +1,7 @@
 // This file defines the connection lifecycle: initialize (capabilities, client
 // features, workspace folders), initialized (initial scan with progress, file
 // watching), shutdown and exit.
+
 package lsp
 
 import (

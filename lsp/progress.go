@@ -1,5 +1,6 @@
 // This file defines work-done progress reporting for long server-side work
 // (the initial workspace scan), used only when the client supports it.
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines workspace/willRenameFiles and didRenameFiles: renaming an
 // object file renames its class, which the wrangler ledger must record as
 // renamed_classes (never as a delete plus a create, which destroys data).
+
 package lsp
 
 import (

@@ -1,5 +1,6 @@
 // This file defines what a position points at: an object or one of its
 // methods, reached from an object file, a route file or a wrangler binding.
+
 package lsp
 
 import (

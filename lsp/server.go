@@ -1,5 +1,6 @@
 // This file defines the language server: its options, its state and the
 // JSON-RPC handler chain that serves it over one connection.
+
 package lsp
 
 import (

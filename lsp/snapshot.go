@@ -1,5 +1,6 @@
 // This file defines the immutable snapshot of the workspace the server reads:
 // apps with their manifests, newer facts for edited files, and open documents.
+
 package lsp
 
 import (

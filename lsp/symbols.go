@@ -1,5 +1,6 @@
 // This file defines document symbols (the object class with its methods and
 // handlers) and workspace symbols (every object and method, by query).
+
 package lsp
 
 import (

@@ -1,5 +1,6 @@
 // This file defines incremental text synchronisation: didOpen, didChange
 // (UTF-16 ranges converted once to byte offsets), didClose and didSave.
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines file watching: the client's workspace/didChangeWatchedFiles
 // (registered dynamically when the client offers it), otherwise the server's own
 // fsnotify watcher over objects folders, wrangler files and cloudwerk configs.
+
 package lsp
 
 import (

@@ -1,5 +1,6 @@
 // This file defines how file contents (from the editor or from disk) become
 // snapshot facts: loading apps, and replacing one file's facts at a time.
+
 package lsp
 
 import (

@@ -1,6 +1,7 @@
 // This file defines the wrangler configuration model and how the file is found and
 // read: the durable-object bindings (top level and per environment), the
 // [[migrations]] ledger and the declarative `exports` table, each with its range.
+
 package wrangler
 
 import (

@@ -1,6 +1,7 @@
 // This file defines Doc: a parsed wrangler file (TOML or JSONC) as decoded
 // values plus the byte span of every key, table block and array element, so that
 // diagnostics can point into the file and edits can splice it without reformatting.
+
 package wrangler
 
 import (

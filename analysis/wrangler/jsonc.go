@@ -1,5 +1,6 @@
 // This file locates the members and array elements of a JSON/JSONC wrangler file
 // (comments and trailing commas allowed, as wrangler accepts them) with tailscale/hujson.
+
 package wrangler
 
 import (

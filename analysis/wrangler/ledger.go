@@ -2,6 +2,7 @@
 // (src/dev/class-names-sqlite.ts): per entry, deleted_classes, then renamed_classes,
 // then new_classes, then new_sqlite_classes; the result is the set of live classes
 // with their storage and the tag that created them.
+
 package wrangler
 
 import (

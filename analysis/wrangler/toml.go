@@ -1,6 +1,7 @@
 // This file locates the tables, keys and array elements of a TOML wrangler file.
 // go-toml's unstable parser gives key and key/value byte ranges; array elements and
 // inline-table ends are found with a small scanner over the (already valid) input.
+
 package wrangler
 
 import (

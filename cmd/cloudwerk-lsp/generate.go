@@ -1,5 +1,6 @@
 // This file defines `cloudwerk-lsp generate [DIR]`: regenerate types, classes and
 // wrangler config, or with --check / --dry-run only report what would change.
+
 package main
 
 import (

@@ -7,7 +7,7 @@ import (
 	"os"
 )
 
-// Exit codes shared by every subcommand (SPEC §8).
+// Exit codes shared by every subcommand.
 const (
 	exitOK       = 0
 	exitFindings = 1

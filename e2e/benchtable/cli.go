@@ -1,6 +1,7 @@
 // This file defines the end-to-end half of the table: the real binary, run as a
 // user runs it, on generated apps, timed from the outside with its peak RSS read
 // from wait4's rusage.
+
 package main
 
 import (

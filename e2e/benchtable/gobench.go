@@ -1,6 +1,7 @@
 // This file defines the figures taken from the packages' Go benchmarks (the
 // server, which is measured at its engine boundary, and tree-sitter's own parse):
 // one test binary per package, run with -count, parsed into samples.
+
 package main
 
 import (

@@ -1,4 +1,4 @@
-// Command benchtable prints the performance table of SPEC §11 from one run:
+// Command benchtable prints the performance table (targets and Cloudwerk's measured baseline) from one run:
 //
 //   - end to end: the real cloudwerk-lsp binary, built from this checkout, run
 //     as a user runs it on generated apps of N copies of a 1.4 KB object file
@@ -13,7 +13,7 @@
 //
 // Every figure is the median of -count runs, with min-max. Cloudwerk's runtime
 // packages are not published, so its figures are the measured baseline quoted
-// from SPEC §11, not measured here.
+// from the product's performance targets, not measured here.
 //
 //	go run ./e2e/benchtable            # count=5, every size
 //	go run ./e2e/benchtable -quick     # count=3, 100 objects, small server figures

@@ -1,5 +1,6 @@
 // This file defines the end-to-end figures: which commands run on which
-// generated app, and their targets (SPEC §11).
+// generated app, and their targets.
+
 package main
 
 import (
@@ -13,7 +14,7 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/internal/benchapp"
 )
 
-// baseline is SPEC §11's measurement of Cloudwerk's own `objects generate`
+// baseline is the recorded measurement of Cloudwerk's own `objects generate`
 // pipeline (one Node process; name-only scan, manifest, d.ts, wrangler write).
 type baseline struct{ ms, rssMB float64 }
 

@@ -1,5 +1,6 @@
 // This file defines the table: one line per figure, with its median, min-max,
 // CPU, peak RSS, ratio to Cloudwerk's baseline, target and verdict.
+
 package main
 
 import (

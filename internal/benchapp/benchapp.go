@@ -1,4 +1,4 @@
-// Package benchapp writes the generated apps the benchmarks run on (SPEC §11):
+// Package benchapp writes the generated apps the benchmarks run on:
 // N copies of a typical object file of about 1.4 KB, and one object with many
 // methods for the per-edit figures.
 package benchapp
