@@ -3,6 +3,7 @@
 // JSON, an id that is neither a string nor an integer, a method that is not a
 // string) is answered with a JSON-RPC error and logged, and the server reads
 // on. Left to the connection, one such frame ends the read loop and the server.
+
 package lsp
 
 import (
