@@ -130,11 +130,14 @@ func renderRuntime(root string) []byte {
 	return []byte(generatedBanner + strings.Replace(runtimeSource, "{{TYPES}}", typesImport, 1))
 }
 
-// runtimeSource is the shared runtime. State lives in storage under one key: it is
-// loaded on first use inside blockConcurrencyWhile (so no call sees a half-loaded
-// object), `init` runs only when nothing is stored, the definition's schema
-// validates it, and it is saved after every method and handler that succeeds. A
-// failed call drops the in-memory state so the next call reloads the last saved one.
+// runtimeSource is the shared runtime. State lives in storage under one internal
+// key: it is loaded on first use inside blockConcurrencyWhile (so no call sees a
+// half-loaded object), `init` runs only when nothing is stored, the definition's
+// schema validates it, and it is saved after every method and handler that
+// succeeds. A failed call drops the in-memory state so the next call reloads the
+// last saved one. The storage handed to definitions hides the internal keys from
+// list() and notices deleteAll(): a handler that clears storage does not get its
+// old state written back (the next call starts from init again).
 const runtimeSource = `// The runtime shared by the generated durable-object classes.
 import type { Env } from '{{TYPES}}';
 
@@ -172,8 +175,44 @@ interface DefinitionConfig {
 
 export type HandlerName = 'fetch' | 'alarm' | 'webSocketMessage' | 'webSocketClose' | 'webSocketError';
 
+/** Keys the runtime owns start with this prefix; list() does not show them to definitions. */
+const INTERNAL_PREFIX = '__cloudwerk__/';
 /** The storage key that holds the object's state. */
-const STATE_KEY = '__cloudwerk_state__';
+const STATE_KEY = INTERNAL_PREFIX + 'state';
+/** Where earlier generated classes kept the state; moved to STATE_KEY on first load. */
+const LEGACY_STATE_KEY = '__cloudwerk_state__';
+
+function isInternalKey(key: string): boolean {
+  return key === LEGACY_STATE_KEY || key.startsWith(INTERNAL_PREFIX);
+}
+
+/** The storage definitions see: list() without internal keys, deleteAll() reported to onClear. */
+function userStorage(storage: DurableObjectStorage, onClear: () => void): DurableObjectStorage {
+  const list = async (options: DurableObjectListOptions = {}): Promise<Map<string, unknown>> => {
+    const limit = options.limit;
+    // One internal key may fall in the range: ask for one more so the limit still holds.
+    const found = await storage.list(limit === undefined ? options : { ...options, limit: limit + 1 });
+    const out = new Map<string, unknown>();
+    for (const [key, value] of found) {
+      if (isInternalKey(key)) continue;
+      if (limit !== undefined && out.size >= limit) break;
+      out.set(key, value);
+    }
+    return out;
+  };
+  const deleteAll = async (options?: DurableObjectPutOptions): Promise<void> => {
+    onClear();
+    await storage.deleteAll(options);
+  };
+  return new Proxy(storage, {
+    get(target, prop) {
+      if (prop === 'list') return list;
+      if (prop === 'deleteAll') return deleteAll;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 export class ObjectRuntime {
   readonly #state: DurableObjectState;
@@ -182,13 +221,17 @@ export class ObjectRuntime {
   readonly #context: DurableObjectContext;
   #loaded = false;
   #value: unknown = undefined;
+  /** Set when a definition called storage.deleteAll() during the current call. */
+  #cleared = false;
 
   constructor(state: DurableObjectState, env: Env, definition: { config: unknown }) {
     this.#state = state;
     this.#env = env;
     this.#config = (definition.config ?? {}) as DefinitionConfig;
     this.#context = {
-      storage: state.storage,
+      storage: userStorage(state.storage, () => {
+        this.#cleared = true;
+      }),
       // A getter: workerd throws on touching sql of a class without SQLite storage.
       get sql(): SqlStorage {
         return state.storage.sql;
@@ -223,23 +266,44 @@ export class ObjectRuntime {
   async #run(fn: Handler, args: unknown[]): Promise<unknown> {
     await this.#load();
     const context: HandlerContext = { state: this.#value, ctx: this.#context };
+    this.#cleared = false;
     try {
       const result = await fn.apply(context, args);
+      if (this.#cleared) {
+        // The definition cleared storage: writing the state back would undo it.
+        this.#forget();
+        return result;
+      }
       this.#value = this.#validate(context.state);
       if (this.#value !== undefined) await this.#state.storage.put(STATE_KEY, this.#value);
       return result;
     } catch (error) {
-      this.#loaded = false;
-      this.#value = undefined;
+      this.#forget();
       throw error;
+    } finally {
+      this.#cleared = false;
     }
+  }
+
+  /** Drops the in-memory state: the next call loads what storage holds. */
+  #forget(): void {
+    this.#loaded = false;
+    this.#value = undefined;
   }
 
   async #load(): Promise<void> {
     if (this.#loaded) return;
     await this.#state.blockConcurrencyWhile(async () => {
       if (this.#loaded) return;
-      let value: unknown = await this.#state.storage.get(STATE_KEY);
+      const storage = this.#state.storage;
+      let value: unknown = await storage.get(STATE_KEY);
+      if (value === undefined) {
+        value = await storage.get(LEGACY_STATE_KEY);
+        if (value !== undefined) {
+          await storage.put(STATE_KEY, value);
+          await storage.delete(LEGACY_STATE_KEY);
+        }
+      }
       if (value === undefined && this.#config.init) {
         value = await this.#config.init(this.#context, this.#env);
       }

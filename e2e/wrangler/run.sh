@@ -73,7 +73,7 @@ before="$(cd "$app" && find .cloudwerk wrangler.toml -type f -print0 | sort -z |
 "$cwl" generate "$app" 2>&1 | grep -q "up to date" || fail "a second generate planned changes"
 after="$(cd "$app" && find .cloudwerk wrangler.toml -type f -print0 | sort -z | xargs -0 sha256sum)"
 [ "$before" = "$after" ] || fail "a second generate changed bytes"
-for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE; do
+for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE SESSION; do
 	grep -q "name = \"$b\"" "$app/wrangler.toml" || fail "wrangler.toml lacks binding $b"
 done
 
@@ -102,10 +102,10 @@ others="$(grep -v '^bad/' "$work/tsc-bad.txt" | grep -c 'error TS' || true)"
 step "wrangler deploy --dry-run (the app's own entry, main = worker.ts)"
 timeout 180 "$bin/wrangler" deploy --dry-run --outdir "$work/dist" >"$work/deploy.txt" 2>&1 ||
 	{ cat "$work/deploy.txt"; fail "wrangler deploy --dry-run failed"; }
-for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE; do
+for b in COUNTER CHAT_ROOM ANALYTICS RATE_LIMITER PROFILE SESSION; do
 	grep -q "env.$b" "$work/deploy.txt" || { cat "$work/deploy.txt"; fail "deploy lacks binding $b"; }
 done
-for c in Counter ChatRoom Analytics RateLimiter Profile; do
+for c in Counter ChatRoom Analytics RateLimiter Profile Session; do
 	# esbuild writes `var Counter = class extends DurableObject...`.
 	grep -Eq "(class $c|$c = class) extends DurableObject" "$work/dist/worker.js" || fail "bundle lacks class $c"
 done
@@ -149,6 +149,23 @@ expect "profile/rename?to=ada" '{"name":"ada","visits":1}'
 # The schema refuses the new state: the call fails and the saved state stays.
 expect "profile/rename?to=" '{"error":"invalid profile state"}'
 expect "profile" '{"name":"ada","visits":1}'
+
+step "wrangler dev: an alarm that calls deleteAll() leaves storage empty; list() shows only the object's keys"
+expect "session/touch" '{"touches":1}'
+expect "session/remember?key=a&value=1" '{"ok":true}'
+expect "session/peek" '{"keys":["a"],"touches":1,"stored":{"touches":1}}'
+expect "session/clear-soon" '{"ok":true}'
+# The alarm sets touches to 1000 and clears storage: nothing may be written back,
+# so the next call starts from init (touches 0) on empty storage.
+cleared='{"keys":[],"touches":0,"stored":null}'
+for _ in $(seq 1 80); do
+	got="$(get "session/peek")"
+	[ "$got" = "$cleared" ] && break
+	case "$got" in *'"keys":[]'*) break ;; esac
+	sleep 0.25
+done
+[ "$got" = "$cleared" ] || { tail -40 "$work/dev.log"; fail "after the deleteAll() alarm: want $cleared, got $got"; }
+echo "   /session/peek after the alarm -> $got"
 
 step "wrangler dev restarted: state is durable"
 stop_dev
