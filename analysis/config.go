@@ -99,6 +99,8 @@ func readConfigSource(cfg *Config, src []byte) {
 				s.readAppDir(cfg, s.resolveLocal(value, top), value)
 			case "extensions":
 				s.readExtensions(cfg, s.resolveLocal(value, top), value)
+			case "durableObjects":
+				s.readDurableObjects(cfg, s.resolveLocal(value, top), value, top)
 			}
 		case "shorthand_property_identifier":
 			switch k := s.text(prop); k {
@@ -106,9 +108,12 @@ func readConfigSource(cfg *Config, src []byte) {
 				s.readAppDir(cfg, s.resolveLocal(prop, top), prop)
 			case "extensions":
 				s.readExtensions(cfg, s.resolveLocal(prop, top), prop)
+			case "durableObjects":
+				s.readDurableObjects(cfg, s.resolveLocal(prop, top), prop, top)
 			}
 		case "spread_element":
-			cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(prop), Message: "a spread in the config cannot be read statically; appDir and extensions it may set are ignored"})
+			cfg.DurableObjectsOpen = true
+			cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(prop), Message: "a spread in the config cannot be read statically; appDir, extensions and durableObjects it may set are ignored"})
 		}
 	}
 }

@@ -110,6 +110,12 @@ func summarizeArchive(t *testing.T, ar *txtar.Archive) string {
 		}
 		fmt.Fprintf(&b, "== config %s\n", filepath.Base(cfg.File))
 		fmt.Fprintf(&b, "appDir %q\nextensions %q\n", cfg.AppDir, cfg.Extensions)
+		for _, o := range cfg.DurableObjects {
+			fmt.Fprintf(&b, "durableObject %s className %q class %q %s\n", o.Binding, o.ClassName, o.ClassPath, fmtRange(o.At))
+		}
+		if cfg.DurableObjectsOpen {
+			b.WriteString("durableObjects open\n")
+		}
 		for _, is := range cfg.Issues {
 			fmt.Fprintf(&b, "issue %s %q: %s\n", fmtRange(is.At), snippet(src, is.At), is.Message)
 		}

@@ -280,6 +280,22 @@ type Config struct {
 	AppDir     string   // default "app"
 	Extensions []string // default [".ts", ".tsx"]
 	Issues     []ConfigIssue
+
+	// DurableObjects are the hand-written classes of the durableObjects option.
+	DurableObjects []ConfigObject
+	// DurableObjectsOpen says the option (or a spread in the config) is not
+	// statically known: any class may be hand-written.
+	DurableObjectsOpen bool
+}
+
+// HandWritten returns the config entry declaring class, or nil.
+func (c *Config) HandWritten(class string) *ConfigObject {
+	for i := range c.DurableObjects {
+		if c.DurableObjects[i].ClassName == class {
+			return &c.DurableObjects[i]
+		}
+	}
+	return nil
 }
 
 // ConfigIssue is a config value that could not be read statically (a warning; the default is used).
