@@ -228,14 +228,9 @@ func (d *Definition) SQLite() bool {
 }
 
 // StorageKnown reports whether SQLite is statically known: the config is a
-// literal whose sqlite field is absent or a boolean literal.
-func (d *Definition) StorageKnown() bool {
-	if d == nil || d.Export != ExportDefine || !d.ConfigIsLiteral {
-		return false
-	}
-	f := d.Fields["sqlite"]
-	return f == nil || f.Kind == KindBool
-}
+// literal whose sqlite field is absent (and no spread may set it) or a boolean
+// literal. See Storage for which.
+func (d *Definition) StorageKnown() bool { return d.Storage().Known() }
 
 // RouteRefKind is what kind of reference a route file makes.
 type RouteRefKind int

@@ -63,6 +63,14 @@ type Options struct {
 	Targets Target   // zero means AllTargets
 	Renames []Rename // explicit class renames for the migration ledger
 	Deletes []string // classes whose deletion (and data loss) was explicitly requested
+	// AllowKV lets generate create new classes KV-backed when their definition
+	// has no `sqlite` key (the runtime's default); otherwise they wait for an
+	// explicit `sqlite: true` or `sqlite: false`.
+	AllowKV bool
+
+	// openClasses: cloudwerk.config declares hand-written classes that cannot be
+	// read statically, so no live class is treated as orphaned.
+	openClasses bool
 }
 
 // FileChange is one file generate would write or delete. Paths are absolute.

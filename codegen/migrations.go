@@ -7,6 +7,7 @@ package codegen
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,20 +16,103 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
-// ManagedObject is one durable object whose binding and class generate manages.
+// ManagedObject is one class whose binding (and, for a generated object, whose
+// ledger entry) generate manages.
 type ManagedObject struct {
 	Class   string
 	Binding string
 	SQLite  bool
+	// ImplicitKV says the definition has no `sqlite` key: KV by the runtime's
+	// default, not by choice. A new class like that is not created without --allow-kv.
+	ImplicitKV bool
+	// HandWritten marks a class declared in cloudwerk.config's durableObjects: it
+	// is bound, never migrated, never orphaned (its storage is not ours to know).
+	HandWritten bool
+	// Blocked says why the object is not recorded or bound at all (an error in
+	// its definition, storage not statically known); "" when it is.
+	Blocked string
+	Path    string // the object file (the config file for a hand-written class)
 }
 
-// ManagedObjects returns the valid objects of app (see Objects), sorted by class.
+// Blocked is an object generate leaves out of the ledger and the bindings (SPEC §7).
+type Blocked struct {
+	Class, Binding, Path, Reason string
+}
+
+// definitionErrors returns the codes of the error-level findings of one
+// object's definition. Package diagnostics registers its rules here (codegen
+// cannot import diagnostics); without it only the structural checks apply.
+var definitionErrors func(app *analysis.App, e *analysis.Entry) []string
+
+// RegisterDefinitionErrors installs the rules that decide whether a definition
+// can be recorded in the migration ledger.
+func RegisterDefinitionErrors(f func(app *analysis.App, e *analysis.Entry) []string) {
+	definitionErrors = f
+}
+
+// ManagedObjects returns every class of app as the ledger sees it, sorted by
+// class: the generated objects (those that cannot be recorded carry Blocked),
+// then the hand-written classes of cloudwerk.config.
 func ManagedObjects(app *analysis.App) []ManagedObject {
-	var out []ManagedObject
-	for _, o := range objects(app) {
-		out = append(out, ManagedObject{Class: o.Entry.ClassName, Binding: o.Entry.BindingName, SQLite: o.Entry.Def.SQLite()})
+	if app == nil || app.Manifest == nil {
+		return nil
 	}
+	valid := map[string]bool{}
+	for _, o := range objects(app) {
+		valid[o.Entry.Path] = true
+	}
+	m := app.Manifest
+	out := make([]ManagedObject, 0, len(m.Entries)+len(app.Config.DurableObjects))
+	bindings := map[string]bool{}
+	for _, e := range m.Entries {
+		st := e.Def.Storage()
+		mo := ManagedObject{Class: e.ClassName, Binding: e.BindingName, SQLite: st.SQLite(), ImplicitKV: st == analysis.StorageDefaultKV, Path: e.Path}
+		var codes []string
+		if !valid[e.Path] {
+			codes = structuralErrors(m, e)
+		}
+		if definitionErrors != nil {
+			for _, c := range definitionErrors(app, e) {
+				if !slices.Contains(codes, c) {
+					codes = append(codes, c)
+				}
+			}
+		}
+		switch {
+		case len(codes) > 0:
+			mo.Blocked = "its definition has errors (" + strings.Join(codes, ", ") + ")"
+		case !st.Known():
+			mo.Blocked = "its storage is not statically known (write `sqlite: true` or `sqlite: false` as a literal)"
+		default:
+			bindings[e.BindingName] = true
+		}
+		out = append(out, mo)
+	}
+	for _, c := range app.Config.DurableObjects {
+		mo := ManagedObject{Class: c.ClassName, Binding: c.Binding, HandWritten: true, Path: app.Config.File}
+		if bindings[c.Binding] {
+			mo.Blocked = "binding " + c.Binding + " is also the binding of an object file"
+		}
+		bindings[c.Binding] = true
+		out = append(out, mo)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Class < out[j].Class })
 	return out
+}
+
+// structuralErrors names why objects() left e out.
+func structuralErrors(m *analysis.Manifest, e *analysis.Entry) []string {
+	var codes []string
+	if !analysis.ValidObjectName(e.ObjectName) {
+		codes = append(codes, "INVALID_NAME")
+	}
+	if len(m.Duplicates(e)) > 0 {
+		codes = append(codes, "DUPLICATE_NAME")
+	}
+	if e.Def == nil || e.Def.Export != analysis.ExportDefine {
+		codes = append(codes, "INVALID_DEFINITION")
+	}
+	return codes
 }
 
 // PlannedMigration is the [[migrations]] entry generate would append.
@@ -76,6 +160,21 @@ type ledgerPlan struct {
 	Withheld   []string // new classes not created because an orphan might be their old name
 	Ambiguous  bool     // an orphan next to a new class: the rename/delete decision blocks the plan
 	NewExports []ManagedObject
+	// Blocked are objects neither recorded nor bound: their own Blocked reason,
+	// or a new class that would be KV-backed by default (no --allow-kv).
+	Blocked []Blocked
+}
+
+// bound returns the objects whose bindings the plan manages: everything but
+// what it blocked.
+func (p *ledgerPlan) bound(objs []ManagedObject) []ManagedObject {
+	out := make([]ManagedObject, 0, len(objs))
+	for _, o := range objs {
+		if !slices.ContainsFunc(p.Blocked, func(b Blocked) bool { return b.Class == o.Class && b.Path == o.Path }) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 var vTag = regexp.MustCompile(`^v([0-9]+)$`)
@@ -105,7 +204,10 @@ func nextTag(migs []wrangler.Migration) string {
 	}
 }
 
-// planLedger decides the next migration for objs against the ledger of w.
+// planLedger decides the next migration for objs against the ledger of w. Only
+// facts are recorded: an object that carries Blocked, or a new class that would
+// be KV-backed by default (without opts.AllowKV), gets nothing and is listed in
+// Blocked; hand-written classes are never created, renamed or orphaned.
 func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledgerPlan, error) {
 	var migs []wrangler.Migration
 	if w != nil {
@@ -115,11 +217,26 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 	if len(ledger.Errors) > 0 {
 		return nil, fmt.Errorf("LEDGER_INVALID: %s; fix the [[migrations]] history first", ledger.Errors[0].Message)
 	}
-	want := map[string]ManagedObject{}
-	for _, o := range objs {
-		want[o.Class] = o
-	}
 	p := &ledgerPlan{Gone: map[string]bool{}}
+	known := map[string]bool{}         // every class something defines (recorded or not)
+	want := map[string]ManagedObject{} // generated objects that may be recorded
+	for _, o := range objs {
+		known[o.Class] = true
+		switch {
+		case o.Blocked != "":
+			p.Blocked = append(p.Blocked, Blocked{Class: o.Class, Binding: o.Binding, Path: o.Path, Reason: o.Blocked})
+		case !o.HandWritten:
+			want[o.Class] = o
+		}
+	}
+	kvBlocked := func(o ManagedObject) bool {
+		if o.SQLite || !o.ImplicitKV || opts.AllowKV {
+			return false
+		}
+		p.Blocked = append(p.Blocked, Blocked{Class: o.Class, Binding: o.Binding, Path: o.Path,
+			Reason: "it would be created KV-backed by default (no `sqlite` in its definition), and Cloudflare refuses new KV-backed classes on the free plan and for new accounts: add `sqlite: true` (or `sqlite: false` to choose KV, or pass --allow-kv)"})
+		return true
+	}
 	mig := &PlannedMigration{Tag: nextTag(migs)}
 	live := map[string]bool{} // storage after this plan's deletes/renames
 	for n, c := range ledger.Live {
@@ -134,7 +251,7 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 			have[e.Class] = true
 		}
 		for _, o := range objs {
-			if !have[o.Class] {
+			if _, ok := want[o.Class]; ok && !have[o.Class] && !kvBlocked(o) {
 				p.NewExports = append(p.NewExports, o)
 			}
 		}
@@ -145,7 +262,7 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 		if _, ok := ledger.Live[d]; !ok {
 			return nil, fmt.Errorf("--delete %s: no class %s is alive in the migration ledger", d, d)
 		}
-		if _, ok := want[d]; ok {
+		if known[d] {
 			return nil, fmt.Errorf("--delete %s: class %s still has a definition; remove its object file first", d, d)
 		}
 		mig.DeletedClasses = append(mig.DeletedClasses, d)
@@ -173,6 +290,9 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 
 	var newObjs []ManagedObject
 	for _, o := range objs {
+		if _, ok := want[o.Class]; !ok {
+			continue
+		}
 		sqlite, ok := live[o.Class]
 		if !ok {
 			newObjs = append(newObjs, o)
@@ -184,7 +304,7 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 	}
 	var orphans []string
 	for n := range live {
-		if _, ok := want[n]; !ok {
+		if !known[n] && !opts.openClasses {
 			orphans = append(orphans, n)
 		}
 	}
@@ -206,6 +326,9 @@ func planLedger(w *wrangler.Config, objs []ManagedObject, opts Options) (*ledger
 	for _, o := range newObjs {
 		if p.Ambiguous {
 			p.Withheld = append(p.Withheld, o.Class)
+			continue
+		}
+		if kvBlocked(o) {
 			continue
 		}
 		if o.SQLite {

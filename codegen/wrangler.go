@@ -39,7 +39,12 @@ type WranglerPlan struct {
 	NeedsFlag []string
 	// Withheld are new classes not created because an orphan may be their old name.
 	Withheld []string
+	// Blocked are objects neither recorded in the ledger nor bound (SPEC §7):
+	// generate writes everything else and exits 1 naming them.
+	Blocked  []Blocked
 	Warnings []string
+	// Notes are facts about the plan worth telling (e.g. a created file without `main`).
+	Notes []string
 }
 
 // Changed reports whether the plan writes anything.
@@ -72,6 +77,7 @@ func PlanWrangler(app *analysis.App, opts Options) (*WranglerPlan, error) {
 		return nil, errors.New("no app")
 	}
 	objs := ManagedObjects(app)
+	opts.openClasses = app.Config.DurableObjectsOpen
 	w := app.Wrangler
 	if w == nil {
 		return createWrangler(app, objs, opts)
@@ -99,7 +105,8 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 		return nil, err
 	}
 	plan := &WranglerPlan{Path: path, Format: w.Format, Exists: true, Old: data, Migration: lp.Migration,
-		NeedsFlag: lp.NeedsFlag, Withheld: lp.Withheld, Warnings: lp.Warnings}
+		NeedsFlag: lp.NeedsFlag, Withheld: lp.Withheld, Blocked: lp.Blocked, Warnings: lp.Warnings}
+	bound := lp.bound(objs)
 
 	// Bindings whose class went away (now or earlier in the ledger) may be dropped.
 	gone := map[string]bool{}
@@ -109,13 +116,10 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 	for c := range lp.Gone {
 		gone[c] = true
 	}
-	edits := []bindingEdit{planBindings(nil, w.Bindings, objs, gone)}
+	// Bindings are not inherited by environments: every [env.X] gets them too.
+	edits := []bindingEdit{planBindings(nil, w.Bindings, bound, objs, gone)}
 	for _, env := range w.Envs {
-		if env.DeclaresDurableObjects {
-			edits = append(edits, planBindings([]string{"env", env.Name}, env.Bindings, objs, gone))
-		} else if len(objs) > 0 {
-			plan.Warnings = append(plan.Warnings, fmt.Sprintf(`"durable_objects" exists at the top level, but not on "env.%s". This is not what you probably want, since "durable_objects" is not inherited by environments. Please add "durable_objects" to "env.%s".`, env.Name, env.Name))
-		}
+		edits = append(edits, planBindings([]string{"env", env.Name}, env.Bindings, bound, objs, gone))
 	}
 
 	nl := "\n"
@@ -164,7 +168,7 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 	if len(splices) == 0 {
 		return plan, nil // nothing changed: the file was already read and checked
 	}
-	if err := verifyEdit(path, plan, objs, edits); err != nil {
+	if err := verifyEdit(path, plan, bound, edits); err != nil {
 		return nil, err
 	}
 	return plan, nil
@@ -193,10 +197,11 @@ func (be bindingEdit) classNameSplices(doc *wrangler.Doc, bp []string) ([]splice
 	return out, nil
 }
 
-// planBindings upserts one binding per object into existing: user bindings (with
-// script_name) are never touched; a local binding is dropped only when its class
-// was deleted or renamed away.
-func planBindings(prefix []string, existing []wrangler.DOBinding, objs []ManagedObject, gone map[string]bool) bindingEdit {
+// planBindings upserts one binding per bound object into existing: user
+// bindings (with script_name) are never touched; a local binding is dropped
+// only when its class was deleted or renamed away, and never while something
+// (all: every class the app defines, recorded or not) still names it.
+func planBindings(prefix []string, existing []wrangler.DOBinding, bound, all []ManagedObject, gone map[string]bool) bindingEdit {
 	be := bindingEdit{prefix: prefix, update: map[int]string{}, remove: map[int]bool{}, names: make(map[int]string, len(existing))}
 	byName := make(map[string]wrangler.DOBinding, len(existing))
 	for _, b := range existing {
@@ -205,9 +210,7 @@ func planBindings(prefix []string, existing []wrangler.DOBinding, objs []Managed
 		}
 		be.names[b.Index] = b.Name + " -> " + b.ClassName
 	}
-	wantBinding := make(map[string]bool, len(objs))
-	for _, o := range objs {
-		wantBinding[o.Binding] = true
+	for _, o := range bound {
 		b, ok := byName[o.Binding]
 		switch {
 		case !ok:
@@ -218,8 +221,10 @@ func planBindings(prefix []string, existing []wrangler.DOBinding, objs []Managed
 			be.update[b.Index] = o.Class
 		}
 	}
-	want := make(map[string]bool, len(objs))
-	for _, o := range objs {
+	wantBinding := make(map[string]bool, len(all))
+	want := make(map[string]bool, len(all))
+	for _, o := range all {
+		wantBinding[o.Binding] = true
 		want[o.Class] = true
 	}
 	for _, b := range existing {
@@ -310,7 +315,9 @@ const DefaultCompatibilityDate = "2025-06-01"
 
 var unsafeWorkerName = regexp.MustCompile(`[^a-z0-9-]+`)
 
-// createWrangler renders a new wrangler.toml for an app without one.
+// createWrangler renders a new wrangler.toml for an app without one. It names
+// a `main` only when the entry exists; otherwise the key is left out with a
+// comment saying what to put there (and the plan notes it).
 func createWrangler(app *analysis.App, objs []ManagedObject, opts Options) (*WranglerPlan, error) {
 	lp, err := planLedger(nil, objs, opts)
 	if err != nil {
@@ -320,13 +327,19 @@ func createWrangler(app *analysis.App, objs []ManagedObject, opts Options) (*Wra
 	if name == "" {
 		name = "cloudwerk-app"
 	}
+	plan := &WranglerPlan{Path: filepath.Join(app.Root, "wrangler.toml"), Format: wrangler.TOML, Migration: lp.Migration,
+		Blocked: lp.Blocked, NeedsFlag: lp.NeedsFlag, Warnings: lp.Warnings}
 	nl := "\n"
 	var b strings.Builder
 	b.WriteString("name = " + quoteString(name) + nl)
-	b.WriteString("main = " + quoteString(workerEntry(app.Root)) + nl)
+	if entry := WorkerEntry(app.Root); entry != "" {
+		b.WriteString("main = " + quoteString(entry) + nl)
+	} else {
+		b.WriteString("# main = \"src/index.ts\"  # your Worker entry; it must `export * from './.cloudwerk/generated/objects'`" + nl)
+		plan.Notes = append(plan.Notes, fmt.Sprintf("wrangler.toml: no Worker entry found (looked for %s), so `main` is left out; set it to your Worker entry, which must `export * from './.cloudwerk/generated/objects'`", strings.Join(entryCandidates, ", ")))
+	}
 	b.WriteString("compatibility_date = " + quoteString(DefaultCompatibilityDate) + nl)
-	plan := &WranglerPlan{Path: filepath.Join(app.Root, "wrangler.toml"), Format: wrangler.TOML, Migration: lp.Migration}
-	for _, o := range objs {
+	for _, o := range lp.bound(objs) {
 		b.WriteString(nl + "[[durable_objects.bindings]]" + nl + "name = " + quoteString(o.Binding) + nl + "class_name = " + quoteString(o.Class) + nl)
 		plan.AddedBindings = append(plan.AddedBindings, o.Binding+" -> "+o.Class)
 	}
@@ -337,12 +350,16 @@ func createWrangler(app *analysis.App, objs []ManagedObject, opts Options) (*Wra
 	return plan, nil
 }
 
-// workerEntry picks the worker entry for a new wrangler.toml.
-func workerEntry(root string) string {
-	for _, c := range []string{"worker.ts", "src/index.ts", "src/worker.ts", "index.ts"} {
+// entryCandidates are the Worker entries a new wrangler.toml may name, in order:
+// the usual source entries, then the output of `cloudwerk build`.
+var entryCandidates = []string{"worker.ts", "src/index.ts", "src/worker.ts", "index.ts", "src/index.js", "worker.js", "index.js", "dist/index.js"}
+
+// WorkerEntry returns the first entry candidate that exists under root, or "".
+func WorkerEntry(root string) string {
+	for _, c := range entryCandidates {
 		if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && st.Mode().IsRegular() {
 			return c
 		}
 	}
-	return "worker.ts"
+	return ""
 }

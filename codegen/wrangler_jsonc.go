@@ -144,10 +144,8 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 		s, err := e.insertMember(dp, func(indent string) string { return `"bindings": ` + e.bindingsArrayText(be.add, indent) })
 		return append(out, s), err
 	}
-	if len(be.prefix) > 0 {
-		return nil, fmt.Errorf("env %s declares no durable_objects", strings.Join(be.prefix[1:], "."))
-	}
-	s, err := e.insertMember(nil, func(indent string) string {
+	// The top level, or an env without durable_objects: add the member to that object.
+	s, err := e.insertMember(be.prefix, func(indent string) string {
 		if indent == "" {
 			return `"durable_objects": { "bindings": ` + e.bindingsArrayText(be.add, "") + " }"
 		}

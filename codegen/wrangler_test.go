@@ -18,8 +18,8 @@ var updateWrangler = flag.Bool("update", false, "rewrite the golden files in tes
 
 // A golden case is a txtar archive:
 //
-//	objects       one object per line: Class BINDING sqlite|kv
-//	request       optional: `rename Old=New` / `delete Class` lines
+//	objects       one object per line: Class BINDING sqlite|kv|kv-default|hand-written|blocked
+//	request       optional: `rename Old=New` / `delete Class` / `allow-kv true` lines
 //	wrangler.*    the input file (its name selects the format)
 //	want          the edited file (absent when an error is expected)
 //	report        what the plan says (migration, bindings, flags, warnings) or `error: ...`
@@ -107,7 +107,21 @@ func parseObjects(t *testing.T, s string) []ManagedObject {
 		if len(f) != 3 {
 			t.Fatalf("bad object line %q", line)
 		}
-		out = append(out, ManagedObject{Class: f[0], Binding: f[1], SQLite: f[2] == "sqlite"})
+		o := ManagedObject{Class: f[0], Binding: f[1], Path: "app/objects/" + f[0] + ".ts"}
+		switch f[2] {
+		case "sqlite":
+			o.SQLite = true
+		case "kv": // sqlite: false, written out
+		case "kv-default": // no sqlite key
+			o.ImplicitKV = true
+		case "hand-written":
+			o.HandWritten, o.Path = true, "cloudwerk.config.ts"
+		case "blocked":
+			o.Blocked = "its definition has errors (NO_HANDLER)"
+		default:
+			t.Fatalf("bad storage %q in %q (want sqlite, kv, kv-default, hand-written or blocked)", f[2], line)
+		}
+		out = append(out, o)
 	}
 	return out
 }
@@ -125,6 +139,8 @@ func parseRequest(s string) Options {
 			o.Renames = append(o.Renames, Rename{From: from, To: to})
 		case "delete":
 			o.Deletes = append(o.Deletes, f[1])
+		case "allow-kv":
+			o.AllowKV = f[1] == "true"
 		}
 	}
 	return o
@@ -155,8 +171,14 @@ func planReport(p *WranglerPlan) string {
 	for _, s := range p.Withheld {
 		fmt.Fprintf(&b, "withheld: %s\n", s)
 	}
+	for _, x := range p.Blocked {
+		fmt.Fprintf(&b, "blocked: %s (%s, %s): %s\n", x.Class, x.Binding, x.Path, x.Reason)
+	}
 	for _, s := range p.Warnings {
 		fmt.Fprintf(&b, "warning: %s\n", s)
+	}
+	for _, s := range p.Notes {
+		fmt.Fprintf(&b, "note: %s\n", s)
 	}
 	return b.String()
 }
@@ -190,21 +212,51 @@ func TestWranglerCRLF(t *testing.T) {
 	}
 }
 
+// A created wrangler.toml names the app's real entry, or no `main` at all.
 func TestPlanWranglerCreates(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "My App")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		entry string // file created under the app root; "" for none
+		main  string // the expected second line
+	}{
+		{"", "# main = \"src/index.ts\"  # your Worker entry; it must `export * from './.cloudwerk/generated/objects'`"},
+		{"worker.ts", `main = "worker.ts"`},
+		{"src/index.ts", `main = "src/index.ts"`},
+		{"dist/index.js", `main = "dist/index.js"`},
 	}
-	app := &analysis.App{Root: root}
-	p, err := PlanWrangler(app, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.Exists || p.Path != filepath.Join(root, "wrangler.toml") || !strings.HasPrefix(string(p.New), "name = \"my-app\"\nmain = \"worker.ts\"\ncompatibility_date = ") {
-		t.Fatalf("plan = %+v\n%s", p, p.New)
-	}
-	if w := wrangler.Parse(p.Path, p.New); !w.Parsed() {
-		t.Fatalf("created file does not parse: %+v", w.ParseError)
+	for _, tt := range tests {
+		t.Run(tt.entry, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "My App")
+			if err := os.MkdirAll(root, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tt.entry != "" {
+				p := filepath.Join(root, filepath.FromSlash(tt.entry))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("export default {}\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			app := &analysis.App{Root: root}
+			p, err := PlanWrangler(app, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Exists || p.Path != filepath.Join(root, "wrangler.toml") || !strings.HasPrefix(string(p.New), "name = \"my-app\"\n"+tt.main+"\ncompatibility_date = ") {
+				t.Fatalf("plan = %+v\n%s", p, p.New)
+			}
+			if (tt.entry == "") != (len(p.Notes) == 1) {
+				t.Errorf("notes = %q", p.Notes)
+			}
+			w := wrangler.Parse(p.Path, p.New)
+			if !w.Parsed() {
+				t.Fatalf("created file does not parse: %+v", w.ParseError)
+			}
+			if w.Main != tt.entry {
+				t.Errorf("main = %q, want %q", w.Main, tt.entry)
+			}
+		})
 	}
 }
 

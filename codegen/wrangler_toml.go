@@ -206,7 +206,18 @@ func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
 		return e.inlineTableInsert(dp, l, "bindings = ["+strings.Join(elems, ", ")+"]")
 	}
 	if len(be.prefix) > 0 {
-		return splice{}, fmt.Errorf("env %s declares no durable_objects table", strings.Join(be.prefix[1:], "."))
+		// [env.X] without durable_objects: bindings blocks after the env's last section.
+		l, ok := e.doc.Loc(be.prefix...)
+		if !ok || !l.Block {
+			return splice{}, fmt.Errorf("env %s is not a [env.%s] table; add its durable_objects bindings by hand", strings.Join(be.prefix[1:], "."), strings.Join(be.prefix[1:], "."))
+		}
+		var b strings.Builder
+		for _, o := range be.add {
+			b.WriteString(e.nl + "[[" + tomlDotted(join(be.prefix, "durable_objects", "bindings")) + "]]" + e.nl)
+			b.WriteString("name = " + quoteString(o.Binding) + e.nl)
+			b.WriteString("class_name = " + quoteString(o.Class) + e.nl)
+		}
+		return late(e.insertAt(e.sectionsEnd(be.prefix), b.String())), nil
 	}
 	var b strings.Builder
 	for _, o := range be.add {
@@ -214,9 +225,10 @@ func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
 		b.WriteString("name = " + quoteString(o.Binding) + e.nl)
 		b.WriteString("class_name = " + quoteString(o.Class) + e.nl + e.nl)
 	}
-	// Before the first [[migrations]] (and the comments right above it), else at the end.
+	// Before the first [env.X] or [[migrations]] (and the comments right above
+	// it), so top-level tables stay above the environments; else at the end.
 	for _, s := range e.doc.Sections {
-		if len(s.Path) == 2 && s.Path[0] == "migrations" && s.Array {
+		if len(s.Path) >= 2 && (s.Path[0] == "env" || s.Path[0] == "migrations" && s.Array) {
 			at := commentsAbove(e.doc.Data, s.Start)
 			return splice{start: at, end: at, text: b.String(), late: true}, nil
 		}

@@ -22,11 +22,11 @@ import (
 func wranglerFindings(app *analysis.App) []Diagnostic {
 	w := app.Wrangler
 	if w == nil {
-		// No ledger yet: every object is still to be created, KV-backed unless sqlite: true.
+		// No ledger yet: every object is still to be created, KV-backed by default.
 		var out []Diagnostic
 		d := &drift{app: app}
-		for _, e := range codegen.Objects(app) {
-			if !e.Def.SQLite() {
+		for _, e := range d.recordable() {
+			if defaultKV(e) {
 				out = append(out, d.kvStorage(e))
 			}
 		}
@@ -74,6 +74,28 @@ type drift struct {
 
 	bindingIdx map[string]bindingIndex // by env ("" = top level)
 }
+
+// recordable returns the objects generate would record in the ledger: valid,
+// without error-level findings, storage statically known. The others get no
+// drift findings; their own findings say what to fix first.
+func (d *drift) recordable() []*analysis.Entry {
+	blocked := map[string]bool{}
+	for _, o := range codegen.ManagedObjects(d.app) {
+		if o.Blocked != "" {
+			blocked[o.Path] = true
+		}
+	}
+	var out []*analysis.Entry
+	for _, e := range codegen.Objects(d.app) {
+		if !blocked[e.Path] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// defaultKV reports an object without `sqlite`: KV-backed by the runtime's default.
+func defaultKV(e *analysis.Entry) bool { return e.Def.Storage() == analysis.StorageDefaultKV }
 
 // objectAnchor is where an object-level finding goes in the object file.
 func objectAnchor(e *analysis.Entry) analysis.Range { return fileLevelRange(e.Def) }
@@ -137,16 +159,20 @@ func (d *drift) objects() []Diagnostic {
 	var out []Diagnostic
 	w := d.w
 	base := filepath.Base(w.Path)
-	for _, e := range codegen.Objects(d.app) {
-		out = append(out, d.bindingFindings(e, w.Bindings, "")...)
-		for _, env := range w.Envs {
-			if env.DeclaresDurableObjects {
-				out = append(out, d.bindingFindings(e, env.Bindings, env.Name)...)
-			}
-		}
-
+	for _, e := range d.recordable() {
 		sqlite := e.Def.SQLite()
 		created, createdSQLite, createdAt := d.created(e.ClassName)
+		// A new class that would be KV-backed by default is left out by generate
+		// until the definition says which storage: offer that choice, SQLite first.
+		fixes := d.wranglerFix
+		if !created && defaultKV(e) {
+			fixes = func() []Fix { return storageFixes(e) }
+		}
+		// Bindings are not inherited: the top level and every [env.X] need their own.
+		out = append(out, d.bindingFindings(e, w.Bindings, "", fixes)...)
+		for _, env := range w.Envs {
+			out = append(out, d.bindingFindings(e, env.Bindings, env.Name, fixes)...)
+		}
 		if !created {
 			how := "no [[migrations]] entry creates class " + e.ClassName
 			if w.UsesExports {
@@ -157,9 +183,9 @@ func (d *drift) objects() []Diagnostic {
 				rel = append(rel, Related{Path: w.Path, Range: w.MigrationsAt, Message: "the migration ledger"})
 			}
 			diag := Diagnostic{Code: MigrationMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel,
-				Message: fmt.Sprintf("%s in %s: wrangler deploy fails until the class is created (run `cloudwerk-lsp generate`)", how, base), Fixes: d.wranglerFix()}
+				Message: fmt.Sprintf("%s in %s: wrangler deploy fails until the class is created (run `cloudwerk-lsp generate`)", how, base), Fixes: fixes()}
 			out = append(out, diag, mirrorOnWrangler(diag, w, e))
-			if !sqlite {
+			if defaultKV(e) {
 				out = append(out, d.kvStorage(e))
 			}
 			continue
@@ -216,10 +242,22 @@ func storageWord(sqlite bool) string {
 
 // kvStorage is the KV_STORAGE warning with its `sqlite: true` fix.
 func (d *drift) kvStorage(e *analysis.Entry) Diagnostic {
-	diag := Diagnostic{Code: KVStorage, Severity: Warning, Path: e.Path, Range: sqliteAnchor(e),
-		Message: fmt.Sprintf("%s would be created KV-backed (no `sqlite: true`): Cloudflare refuses new KV-backed Durable Object namespaces on the free plan (code 10097); SQLite-backed is recommended", e.ClassName)}
-	diag.Fixes = sqliteTrueFix(e)
-	return diag
+	return Diagnostic{Code: KVStorage, Severity: Warning, Path: e.Path, Range: sqliteAnchor(e), Fixes: storageFixes(e)[:1],
+		Message: fmt.Sprintf("%s would be created KV-backed (no `sqlite: true`): Cloudflare refuses new KV-backed Durable Object namespaces on the free plan (code 10097); SQLite-backed is recommended, and `generate` leaves the class out until `sqlite` says which (or --allow-kv)", e.ClassName)}
+}
+
+// storageFixes are the two ways to state an object's storage: `sqlite: true`
+// (preferred) and `sqlite: false`; none when the config is not a literal.
+func storageFixes(e *analysis.Entry) []Fix {
+	fixes := sqliteTrueFix(e)
+	if len(fixes) == 0 {
+		return nil
+	}
+	kv := fixes[0]
+	edit := kv.Edits[0]
+	edit.NewText = strings.Replace(edit.NewText, "true", "false", 1)
+	kv.Title, kv.Preferred, kv.Edits = "Keep KV storage (sqlite: false; refused on the free plan)", false, []TextEdit{edit}
+	return append(fixes, kv)
 }
 
 // bindingIndex finds a bindings array's first binding of a name, and its first
@@ -249,7 +287,7 @@ func (d *drift) bindingIndexOf(bindings []wrangler.DOBinding, env string) bindin
 }
 
 // bindingFindings checks the binding of e in one bindings array (env "" = top level).
-func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding, env string) []Diagnostic {
+func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding, env string, fixes func() []Fix) []Diagnostic {
 	w := d.w
 	where := "the top level of " + filepath.Base(w.Path)
 	if env != "" {
@@ -266,9 +304,9 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding
 	mismatch := func(b *wrangler.DOBinding, msg string) []Diagnostic {
 		return []Diagnostic{
 			{Code: BindingMismatch, Severity: Error, Path: e.Path, Range: objectAnchor(e), Message: msg,
-				Related: []Related{{Path: w.Path, Range: b.At, Message: "binding " + b.Name}}, Fixes: d.wranglerFix()},
+				Related: []Related{{Path: w.Path, Range: b.At, Message: "binding " + b.Name}}, Fixes: fixes()},
 			{Code: BindingMismatch, Severity: Error, Path: w.Path, Range: b.ClassAt, Message: msg, Mirror: true,
-				Related: []Related{{Path: e.Path, Range: objectAnchor(e), Message: "object " + e.ObjectName}}, Fixes: d.wranglerFix()},
+				Related: []Related{{Path: e.Path, Range: objectAnchor(e), Message: "object " + e.ObjectName}}, Fixes: fixes()},
 		}
 	}
 	switch {
@@ -285,7 +323,7 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding
 		if len(bindings) > 0 {
 			rel = []Related{{Path: w.Path, Range: bindings[0].At, Message: "durable_objects.bindings"}}
 		}
-		diag := Diagnostic{Code: BindingMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel, Fixes: d.wranglerFix(),
+		diag := Diagnostic{Code: BindingMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e), Related: rel, Fixes: fixes(),
 			Message: fmt.Sprintf("no durable_objects binding %s -> %s in %s: env.%s is undefined at run time", e.BindingName, e.ClassName, where, e.BindingName)}
 		return []Diagnostic{diag, mirrorOnWrangler(diag, w, e)}
 	}
@@ -296,15 +334,22 @@ func (d *drift) bindingFindings(e *analysis.Entry, bindings []wrangler.DOBinding
 func (d *drift) orphans() []Diagnostic {
 	var out []Diagnostic
 	w := d.w
-	defined := map[string]*analysis.Entry{}
+	cfg := d.app.Config
+	if cfg.DurableObjectsOpen {
+		return nil // any class may be hand-written (CLOUDWERK_CONFIG says why)
+	}
+	defined := map[string]bool{}
 	if d.app.Manifest != nil {
 		for _, e := range d.app.Manifest.Entries {
-			defined[e.ClassName] = e
+			defined[e.ClassName] = true
 		}
+	}
+	for _, c := range cfg.DurableObjects {
+		defined[c.ClassName] = true // hand-written: the user's, never orphaned
 	}
 	check := func(bs []wrangler.DOBinding, where string) {
 		for _, b := range bs {
-			if b.Local() && defined[b.ClassName] == nil {
+			if b.Local() && !defined[b.ClassName] {
 				out = append(out, Diagnostic{Code: BindingOrphaned, Severity: Warning, Path: w.Path, Range: b.At,
 					Message: fmt.Sprintf("binding %s%s points at class %s, which no object file defines; wrangler deploy fails unless the worker exports it", b.Name, where, b.ClassName)})
 			}
@@ -319,13 +364,13 @@ func (d *drift) orphans() []Diagnostic {
 	}
 	// New classes that nothing has created yet: candidates for "record rename".
 	var fresh []*analysis.Entry
-	for _, e := range codegen.Objects(d.app) {
+	for _, e := range d.recordable() {
 		if d.ledger.Live[e.ClassName] == nil {
 			fresh = append(fresh, e)
 		}
 	}
 	for _, name := range d.ledger.LiveNames() {
-		if defined[name] != nil {
+		if defined[name] {
 			continue
 		}
 		lc := d.ledger.Live[name]

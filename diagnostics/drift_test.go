@@ -111,6 +111,16 @@ func TestDriftFindings(t *testing.T) {
 			[]string{"LEDGER_INVALID wrangler.toml:13"}},
 		{"env with durable_objects lacks the binding", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[env.staging.durable_objects]\nbindings = []\n"},
 			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1"}},
+		{"env without durable_objects lacks the binding", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[env.preview]\nname = \"x-preview\"\n"},
+			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1"}},
+		{"object with errors gets no binding or migration findings", map[string]string{counter: "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: true })\n", "wrangler.toml": "name = \"x\"\n"}, nil},
+		{"object with unknown storage gets no binding or migration findings", map[string]string{counter: "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: process.env.SQLITE === '1', methods: { inc() { return 1 } } })\n", "wrangler.toml": "name = \"x\"\n"}, nil},
+		{"hand-written class from cloudwerk.config is not orphaned", map[string]string{counter: driftSQLiteObject,
+			"cloudwerk.config.ts": "export default { durableObjects: { CHAT: { class: './workers/chat.ts', className: 'Chat' } } }\n",
+			"wrangler.toml":       driftCleanWrangler + "\n[[durable_objects.bindings]]\nname = \"CHAT\"\nclass_name = \"Chat\"\n\n[[migrations]]\ntag = \"v2\"\nnew_classes = [\"Chat\"]\n"}, nil},
+		{"durableObjects not readable: nothing is orphaned", map[string]string{counter: driftSQLiteObject,
+			"cloudwerk.config.ts": "import objects from './objects'\nexport default { durableObjects: objects }\n",
+			"wrangler.toml":       driftCleanWrangler + "\n[[durable_objects.bindings]]\nname = \"CHAT\"\nclass_name = \"Chat\"\n\n[[migrations]]\ntag = \"v2\"\nnew_classes = [\"Chat\"]\n"}, nil},
 		{"exports table", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[exports]\nCounter = { type = \"durable_object\", storage = \"sqlite\" }\n"}, nil},
 		{"exports table without the class", map[string]string{counter: driftSQLiteObject, "wrangler.toml": "[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[exports]\n"},
 			[]string{"MIGRATION_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING wrangler.toml:1"}},
@@ -126,6 +136,18 @@ func TestDriftFindings(t *testing.T) {
 	}
 }
 
+const driftExplicitKVObject = `import { defineDurableObject } from '@cloudwerk/durable-object'
+
+export default defineDurableObject({
+  sqlite: false,
+  init() { return { n: 0 } },
+  methods: { inc() { return 1 } },
+})
+`
+
+// A new class without `sqlite` is left out by generate, so its missing binding
+// and migration offer the storage choice (SQLite first), not the wrangler edit;
+// with an explicit `sqlite: false` the wrangler edit records it KV-backed.
 func TestDriftFixes(t *testing.T) {
 	app := loadDriftApp(t, map[string]string{"app/objects/counter.ts": driftKVObject, "wrangler.toml": "name = \"x\"\n"})
 	byCode := map[Code]Diagnostic{}
@@ -139,6 +161,22 @@ func TestDriftFixes(t *testing.T) {
 	src, _ := os.ReadFile(kv.Path)
 	if e := kv.Fixes[0].Edits[0]; string(src[e.Range.Start.Offset-1]) != "{" {
 		t.Errorf("sqlite fix not after the config's '{'")
+	}
+	for _, code := range []Code{BindingMissing, MigrationMissing} {
+		d := byCode[code]
+		if len(d.Fixes) != 2 || !d.Fixes[0].Preferred || d.Fixes[0].Edits[0].NewText != "\n  sqlite: true," ||
+			d.Fixes[1].Preferred || d.Fixes[1].Edits[0].NewText != "\n  sqlite: false," {
+			t.Fatalf("%s fixes = %+v", code, d.Fixes)
+		}
+	}
+
+	app = loadDriftApp(t, map[string]string{"app/objects/counter.ts": driftExplicitKVObject, "wrangler.toml": "name = \"x\"\n"})
+	byCode = map[Code]Diagnostic{}
+	for _, d := range wranglerFindings(app) {
+		byCode[d.Code] = d
+	}
+	if _, ok := byCode[KVStorage]; ok {
+		t.Error("KV_STORAGE reported for an explicit sqlite: false")
 	}
 	for _, code := range []Code{BindingMissing, MigrationMissing} {
 		d := byCode[code]

@@ -178,24 +178,7 @@ func readsState(d *analysis.Definition) bool {
 
 // configOpen reports a spread (or other unknown) directly in the config object:
 // any key may then be present.
-func configOpen(d *analysis.Definition) bool {
-	for _, u := range d.Unknowns {
-		if !contains(d.ConfigAt, u.At) {
-			continue
-		}
-		inField := false
-		for _, f := range d.Fields {
-			if contains(f.At, u.At) {
-				inField = true
-				break
-			}
-		}
-		if !inField {
-			return true
-		}
-	}
-	return false
-}
+func configOpen(d *analysis.Definition) bool { return d.ConfigOpen() }
 
 // methodsOpen reports a spread or computed key in the methods object: the set of
 // method names is then not known. (A method whose value alone is unknown still

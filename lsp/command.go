@@ -83,9 +83,18 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		opts.Targets = t
 	}
 	written := 0
+	var notRecorded []string
 	for _, a := range apps {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
+		}
+		// The same rule as the CLI: objects that are not facts yet stay out of the ledger.
+		if opts.Targets == 0 || opts.Targets&codegen.TargetWrangler != 0 {
+			if p, err := codegen.PlanWrangler(a.materialized(), opts); err == nil {
+				for _, b := range p.Blocked {
+					notRecorded = append(notRecorded, b.Class)
+				}
+			}
 		}
 		changes, err := s.planAndApply(a, opts)
 		if err != nil {
@@ -97,7 +106,11 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		}
 		s.addApp(a.app.Root)
 	}
-	return fmt.Sprintf("cloudwerk: generate updated %s", plural(written, "file")), nil
+	msg := fmt.Sprintf("cloudwerk: generate updated %s", plural(written, "file"))
+	if len(notRecorded) > 0 {
+		msg += "; not bound or migrated (see their diagnostics): " + strings.Join(notRecorded, ", ")
+	}
+	return msg, nil
 }
 
 // planAndApply plans one app's generated files and writes them. When a file

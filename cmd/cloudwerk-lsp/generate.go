@@ -32,11 +32,12 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "exit 1 when a generated file is stale; write nothing")
 	dryRun := fs.Bool("dry-run", false, "print a unified diff of what would change; write nothing")
 	only := fs.String("only", "", "comma-separated subset of types,classes,wrangler (default: all)")
+	allowKV := fs.Bool("allow-kv", false, "create new classes without `sqlite` in their definition KV-backed (the runtime's default) instead of leaving them out")
 	var renames, deletes listFlag
 	fs.Var(&renames, "rename", "record class Old as renamed to New in the migration ledger: Old=New (repeatable)")
 	fs.Var(&deletes, "delete", "record deletion of a class and ALL its data in the migration ledger (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: cloudwerk-lsp generate [--check] [--dry-run] [--only types,classes,wrangler] [--rename Old=New] [--delete Class] [DIR]")
+		fmt.Fprintln(stderr, "usage: cloudwerk-lsp generate [--check] [--dry-run] [--only types,classes,wrangler] [--rename Old=New] [--delete Class] [--allow-kv] [DIR]")
 		fs.PrintDefaults()
 	}
 
@@ -64,7 +65,7 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		dir = dirs[0]
 	}
 
-	opts := codegen.Options{Deletes: deletes}
+	opts := codegen.Options{Deletes: deletes, AllowKV: *allowKV}
 	if *only != "" {
 		t, err := codegen.ParseTargets(*only)
 		if err != nil {
@@ -143,8 +144,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// wranglerNotes prints the wrangler planner's warnings and the decisions it needs
-// (with the flag that settles each) and returns how many decisions are pending.
+// wranglerNotes prints the wrangler planner's notes, warnings, the objects it
+// leaves out of the ledger and the decisions it needs (with the flag that settles
+// each); it returns how many of the last two there are (each makes the run exit 1).
 func wranglerNotes(app *analysis.App, opts codegen.Options, stderr io.Writer) int {
 	if opts.Targets != 0 && opts.Targets&codegen.TargetWrangler == 0 {
 		return 0
@@ -153,13 +155,19 @@ func wranglerNotes(app *analysis.App, opts codegen.Options, stderr io.Writer) in
 	if err != nil || p == nil {
 		return 0 // Plan already reported planner errors
 	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
+	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	for _, b := range p.Blocked {
+		fmt.Fprintf(stderr, "not recorded: %s (%s): no binding and no migration, because %s\n", b.Class, relTo(app.Root, b.Path), b.Reason)
 	}
 	for _, n := range p.NeedsFlag {
 		fmt.Fprintf(stderr, "needs a decision: %s\n", n)
 	}
-	return len(p.NeedsFlag)
+	return len(p.Blocked) + len(p.NeedsFlag)
 }
 
 func relTo(root, path string) string {

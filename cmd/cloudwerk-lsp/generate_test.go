@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // copyDemoApp copies the example app into a temp dir.
@@ -82,8 +83,19 @@ func TestGenerateCheckDryRunAndWrite(t *testing.T) {
 	if code, _, _ := runGen("--check", dir); code != exitFindings {
 		t.Fatal("--check must still report the wrangler config")
 	}
-	if code, _, stderr := runGen(dir); code != exitOK || !strings.Contains(stderr, "wrote wrangler.toml") {
+	// The rate limiter has no `sqlite`: it is not created KV-backed by default.
+	code, _, stderr = runGen(dir)
+	if code != exitFindings || !strings.Contains(stderr, "wrote wrangler.toml") || !strings.Contains(stderr, "not recorded: RateLimiter (app/objects/rate-limiter.ts)") {
 		t.Fatalf("generate: exit %d\n%s", code, stderr)
+	}
+	if data, _ := os.ReadFile(wrangler); strings.Contains(string(data), "RateLimiter") || !strings.Contains(string(data), `new_sqlite_classes = ["Analytics"]`) {
+		t.Fatalf("generate recorded the default-KV class or not the others:\n%s", data)
+	}
+	if code, _, stderr := runGen("--allow-kv", dir); code != exitOK || !strings.Contains(stderr, "wrote wrangler.toml") {
+		t.Fatalf("generate --allow-kv: exit %d\n%s", code, stderr)
+	}
+	if data, _ := os.ReadFile(wrangler); !strings.Contains(string(data), `new_classes = ["RateLimiter"]`) {
+		t.Fatalf("--allow-kv did not record RateLimiter:\n%s", data)
 	}
 	if code, _, stderr := runGen("--check", dir); code != exitOK {
 		t.Fatalf("--check after generate: exit %d\n%s", code, stderr)
@@ -96,7 +108,7 @@ func TestGenerateCheckDryRunAndWrite(t *testing.T) {
 
 func TestGenerateOrphanNeedsDecision(t *testing.T) {
 	dir := copyDemoApp(t)
-	if code, _, stderr := runGen(dir); code != exitOK {
+	if code, _, stderr := runGen("--allow-kv", dir); code != exitOK {
 		t.Fatalf("generate: exit %d\n%s", code, stderr)
 	}
 	// The rate limiter's file disappears: its class stays in the ledger until the user decides.
@@ -135,5 +147,52 @@ func TestGenerateUsageErrors(t *testing.T) {
 		if code, _, _ := runGen(args...); code != exitUsage {
 			t.Errorf("generate %v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// The ledger records only facts: an object that throws at load and one whose
+// storage is not a boolean get no binding and no migration; generate names them,
+// writes everything else and exits 1.
+func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
+	dir := copyDemoApp(t)
+	objects := filepath.Join(dir, "app", "objects")
+	files := map[string]string{
+		"no-handler.ts":    "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: true, init() { return {} } })\n",
+		"string-sqlite.ts": "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: 'true', methods: { ping() { return 1 } } })\n",
+		"spread.ts":        "import { defineDurableObject } from '@cloudwerk/durable-object'\nconst base = { sqlite: true }\nexport default defineDurableObject({ ...base, methods: { ping() { return 1 } } })\n",
+		"kv.ts":            "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: false, methods: { ping() { return 1 } } })\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(objects, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := runGen("--allow-kv", dir)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFindings, stderr)
+	}
+	for _, want := range []string{
+		"not recorded: NoHandler (app/objects/no-handler.ts): no binding and no migration, because its definition has errors (NO_HANDLER)",
+		"not recorded: StringSqlite (app/objects/string-sqlite.ts): no binding and no migration, because its definition has errors (INVALID_CONFIG)",
+		"not recorded: Spread (app/objects/spread.ts): no binding and no migration, because its storage is not statically known",
+		"wrote wrangler.toml",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "wrangler.toml"))
+	w := wrangler.Parse("wrangler.toml", data)
+	live := w.Ledger().Live
+	for _, c := range []string{"NoHandler", "StringSqlite", "Spread"} {
+		if live[c] != nil || strings.Contains(string(data), `"`+c+`"`) {
+			t.Errorf("%s was recorded or bound:\n%s", c, data)
+		}
+	}
+	if lc := live["Kv"]; lc == nil || lc.SQLite {
+		t.Errorf("explicit sqlite: false not recorded as KV: %+v\n%s", lc, data)
+	}
+	if lc := live["Analytics"]; lc == nil || !lc.SQLite {
+		t.Errorf("the other objects were not recorded:\n%s", data)
 	}
 }
