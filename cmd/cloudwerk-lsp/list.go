@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
@@ -24,6 +26,10 @@ type objectSummary struct {
 	Methods   []methodSummary `json:"methods"`
 	Handlers  []string        `json:"handlers"`
 	File      string          `json:"file"`
+	// Status is "ok", "invalid" (an error-level finding in the file: the object
+	// throws at load or cannot be built) or "duplicate" (DUPLICATE_NAME).
+	Status   string        `json:"status"`
+	Findings []findingJSON `json:"findings"`
 	// Filled by info only.
 	BindingDeclared *bool           `json:"bindingDeclared,omitempty"`
 	Migration       *migrationState `json:"migration,omitempty"`
@@ -68,18 +74,13 @@ func loadApps(dir string) ([]*analysis.App, error) {
 
 func summarize(e *analysis.Entry) objectSummary {
 	s := objectSummary{Name: e.ObjectName, Class: e.ClassName, Binding: e.BindingName, Storage: "unknown",
-		Methods: []methodSummary{}, Handlers: []string{}, File: displayPath(e.Path)}
+		Methods: []methodSummary{}, Handlers: []string{}, File: displayPath(e.Path), Status: "ok", Findings: []findingJSON{}}
 	d := e.Def
 	if d == nil || d.Export != analysis.ExportDefine || !d.ConfigIsLiteral {
 		return s
 	}
 	s.StateType = d.StateType
-	switch {
-	case d.SQLite():
-		s.Storage = "sqlite"
-	case d.StorageKnown():
-		s.Storage = "kv"
-	}
+	s.Storage = d.Storage().String()
 	for _, h := range handlerKeys {
 		if d.Has(h) {
 			s.Handlers = append(s.Handlers, h)
@@ -111,18 +112,39 @@ func displayPath(p string) string {
 	return filepath.ToSlash(p)
 }
 
-func runList(args []string) int {
+func runList(args []string) int { return listMain(args, os.Stdout, os.Stderr) }
+
+func listMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp list [--json] [DIR]") }
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp list [--json] [--format table|json|cloudwerk] [DIR]")
+		fs.PrintDefaults()
+	}
+	asJSON := fs.Bool("json", false, "print JSON (same as --format json)")
+	format := fs.String("format", "table", "table, json, or cloudwerk (the manifest `cloudwerk objects list --format json` prints)")
 	dir, ok := parseInterspersed(fs, args, 1)
 	if !ok {
 		return exitUsage
 	}
+	if *asJSON {
+		*format = "json"
+	}
+	if *format != "table" && *format != "json" && *format != "cloudwerk" {
+		fmt.Fprintf(stderr, "cloudwerk-lsp list: unknown --format %q (want table, json or cloudwerk)\n", *format)
+		return exitUsage
+	}
 	apps, err := loadApps(firstOr(dir, ""))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "cloudwerk-lsp list:", err)
+		fmt.Fprintln(stderr, "cloudwerk-lsp list:", err)
 		return exitUsage
+	}
+	if *format == "cloudwerk" {
+		if len(apps) != 1 {
+			fmt.Fprintf(stderr, "cloudwerk-lsp list: --format cloudwerk prints one app's manifest; %d apps found, pass one app's folder\n", len(apps))
+			return exitUsage
+		}
+		return printJSON(stdout, cloudwerkManifest(apps[0], time.Now()))
 	}
 	type appList struct {
 		Root    string          `json:"root"`
@@ -130,31 +152,30 @@ func runList(args []string) int {
 	}
 	var out []appList
 	for _, app := range apps {
-		l := appList{Root: displayPath(app.Root), Objects: []objectSummary{}}
-		if app.Manifest != nil {
-			for _, e := range app.Manifest.Entries {
-				l.Objects = append(l.Objects, summarize(e))
-			}
-		}
-		out = append(out, l)
+		out = append(out, appList{Root: displayPath(app.Root), Objects: listObjects(app)})
 	}
-	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(map[string]any{"apps": out}); err != nil {
-			return exitUsage
-		}
-		return exitOK
+	if *format == "json" {
+		return printJSON(stdout, map[string]any{"apps": out})
 	}
 	for i, l := range out {
 		if len(out) > 1 {
 			if i > 0 {
-				fmt.Println()
+				fmt.Fprintln(stdout)
 			}
-			fmt.Printf("%s:\n", l.Root)
+			fmt.Fprintf(stdout, "%s:\n", l.Root)
 		}
-		printTable(os.Stdout, l.Objects)
+		printTable(stdout, l.Objects)
+	}
+	return exitOK
+}
+
+// printJSON writes v indented, without HTML escaping.
+func printJSON(w io.Writer, v any) int {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return exitUsage
 	}
 	return exitOK
 }
@@ -165,16 +186,38 @@ func printTable(w io.Writer, objs []objectSummary) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCLASS\tBINDING\tSTORAGE\tMETHODS\tHANDLERS\tFILE")
+	fmt.Fprintln(tw, "NAME\tCLASS\tBINDING\tSTORAGE\tMETHODS\tHANDLERS\tSTATUS\tFILE")
+	bad := 0
 	for _, o := range objs {
 		handlers := strings.Join(o.Handlers, ", ")
 		if handlers == "" {
 			handlers = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", o.Name, o.Class, o.Binding, storageLabel(o.Storage), len(o.Methods), handlers, o.File)
+		if o.Status != "ok" {
+			bad++
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", o.Name, o.Class, o.Binding, storageLabel(o.Storage), len(o.Methods), handlers, statusLabel(o), o.File)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d durable object%s\n", len(objs), map[bool]string{true: "", false: "s"}[len(objs) == 1])
+	fmt.Fprintf(w, "\n%d durable object%s", len(objs), map[bool]string{true: "", false: "s"}[len(objs) == 1])
+	if bad > 0 {
+		fmt.Fprintf(w, ", %d invalid or duplicate (not bound or migrated by generate; run `cloudwerk-lsp check`)", bad)
+	}
+	fmt.Fprintln(w)
+}
+
+// statusLabel is the STATUS column: "ok", or the status with the codes that make it.
+func statusLabel(o objectSummary) string {
+	if o.Status == "ok" {
+		return "ok"
+	}
+	var codes []string
+	for _, f := range o.Findings {
+		if f.Severity == "error" && !slices.Contains(codes, f.Code) {
+			codes = append(codes, f.Code)
+		}
+	}
+	return o.Status + " (" + strings.Join(codes, ", ") + ")"
 }
 
 // parseInterspersed parses flags that may follow positional arguments
