@@ -83,6 +83,7 @@ func loadApp(root, cacheDir string) (*App, error) {
 	app.Manifest = BuildManifest(entries)
 	slices.SortFunc(app.FileErrors, func(a, b FileError) int { return strings.Compare(a.Path, b.Path) })
 	app.Wrangler = <-wranglerCh
+	app.Entry = ReadWorkerEntry(abs, app.Wrangler, nil)
 
 	if cache != nil {
 		cache.save(jobs, started)

@@ -337,4 +337,5 @@ type App struct {
 	FileErrors []FileError
 	Routes     []*RouteFile
 	Wrangler   *wrangler.Config // nil when the app has no wrangler file
+	Entry      *WorkerEntry     // the wrangler file's `main`, nil when there is none or it does not exist
 }

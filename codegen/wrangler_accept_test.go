@@ -76,14 +76,49 @@ func TestWranglerAcceptsGolden(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, name), want, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "deploy", "--dry-run", "--outdir", "out", "--name", "t", "--compatibility-date", "2025-06-01", "worker.ts")
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false", "CI=1", "NO_COLOR=1")
-			out, err := cmd.CombinedOutput()
-			if err != nil || strings.Contains(string(out), "[ERROR]") {
-				t.Fatalf("wrangler refused:\n%s\n--- %s\n%s", out, name, want)
+			// What a template-shaped file refers to: a build script and the assets folder.
+			if _, ok := w.Doc.Value("build", "command"); ok {
+				pkg := `{ "name": "t", "private": true, "scripts": { "build": "node -e 0" } }` + "\n"
+				if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if assets, ok := w.Doc.Value("assets", "directory"); ok {
+				d := filepath.Join(dir, filepath.FromSlash(assets.(string)))
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(d, "index.html"), []byte("ok\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			deploy := func(env string, bindings []wrangler.DOBinding) {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				args := []string{"deploy", "--dry-run", "--outdir", "out", "--name", "t", "--compatibility-date", "2025-06-01"}
+				if env != "" {
+					args = append(args, "--env", env)
+				}
+				cmd := exec.CommandContext(ctx, bin, append(args, "worker.ts")...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false", "CI=1", "NO_COLOR=1")
+				out, err := cmd.CombinedOutput()
+				if err != nil || strings.Contains(string(out), "[ERROR]") {
+					t.Fatalf("wrangler (env %q) refused:\n%s\n--- %s\n%s", env, out, name, want)
+				}
+				// Bindings are not inherited: each environment must list its own.
+				for _, b := range bindings {
+					if !strings.Contains(string(out), "env."+b.Name+" ") {
+						t.Errorf("wrangler deploy --dry-run (env %q) does not list binding %s:\n%s", env, b.Name, out)
+					}
+				}
+				if strings.Contains(string(out), "is not inherited by environments") {
+					t.Errorf("wrangler warns about an environment without durable_objects (env %q):\n%s", env, out)
+				}
+			}
+			deploy("", w.Bindings)
+			for _, env := range w.Envs {
+				deploy(env.Name, env.Bindings)
 			}
 		})
 	}

@@ -61,6 +61,7 @@ func wranglerFindings(app *analysis.App) []Diagnostic {
 	d := &drift{app: app, w: w, ledger: ledger}
 	out = append(out, d.objects()...)
 	out = append(out, d.orphans()...)
+	out = append(out, d.entryFindings()...)
 	return out
 }
 

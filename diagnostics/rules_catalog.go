@@ -144,6 +144,8 @@ var Catalog = []Rule{
 		"Restore the file, record a rename, or delete the class explicitly (destroys its data)."},
 	{GeneratedStale, Warning, WholeApp, NeedsObject, "Generated file differs from what generate would write",
 		"Run `cloudwerk-lsp generate`."},
+	{EntryExportMissing, Error, WholeApp, NeedsObject | NeedsWrangler, "The Worker entry does not export a durable-object class a binding names",
+		"Re-export the generated classes from the entry: export * from './.cloudwerk/generated/objects'."},
 	{UnknownObject, Error, PerFile, NeedsRoute | NeedsObject, "Route references a durable object that does not exist",
 		"Fix the name; the runtime maps it through objectNameToBindingName."},
 	{UnknownMethod, Error, PerFile, NeedsRoute | NeedsObject, "Route calls a method the object does not define",

@@ -126,13 +126,13 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 }
 
 // DidSave re-reads app-wide configuration saved from the editor (wrangler and
-// cloudwerk config files are read from disk by the engine).
+// cloudwerk config files and the Worker entry are read from disk by the engine).
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
 	path, ok := uriToPath(params.TextDocument.URI)
 	if !ok {
 		return nil
 	}
-	if isAppConfigFile(path) {
+	if isAppConfigFile(path) || isWorkerEntry(s.snap.Load(), path) {
 		if a := s.snap.Load().appFor(path); a != nil {
 			root := a.app.Root
 			s.background(func() { s.addApp(root) }) // reloading reads the whole app: off the read loop

@@ -142,11 +142,22 @@ func isAppConfigFile(path string) bool {
 	return false
 }
 
+// isWorkerEntry reports whether path is the Worker entry (wrangler's `main`) of its app.
+func isWorkerEntry(snap *snapshot, path string) bool {
+	a := snap.appFor(path)
+	return a != nil && a.app.Entry != nil && a.app.Entry.Path == path
+}
+
 // diskChanged updates the snapshot after path changed on disk (created,
 // changed or deleted). Open documents are authoritative and are left alone.
 func (s *Server) diskChanged(path string) {
 	cur := s.snap.Load()
 	if _, open := cur.open[path]; open {
+		return
+	}
+	if isWorkerEntry(cur, path) {
+		// ENTRY_EXPORT_MISSING reads the entry from disk with the app.
+		s.addApp(cur.appFor(path).app.Root)
 		return
 	}
 	if isAppConfigFile(path) {
