@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,36 +10,9 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
-
-// The -update flag may be registered by another test file of this package too.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateAppGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// extractArchive writes every file of a txtar archive except "want" below dir.
-func extractArchive(t testing.TB, ar *txtar.Archive, dir string) {
-	t.Helper()
-	for _, f := range ar.Files {
-		if f.Name == "want" {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // dumpApp prints a loaded app with paths relative to its root: what discovery
 // found, the names of every entry, what extraction saw, and the duplicates.
@@ -109,13 +81,13 @@ func TestLoadAppGolden(t *testing.T) {
 		ran++
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			root := t.TempDir()
-			extractArchive(t, ar, root)
+			testutil.WriteArchive(t, root, ar, func(name string) bool { return name == "want" })
 			app, err := loadApp(root, "")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := dumpApp(t, app)
-			if updateAppGolden() {
+			if testutil.Update() {
 				ar.Files[want].Data = []byte(got)
 				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)
@@ -138,7 +110,7 @@ func TestFindAppsMonorepo(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := t.TempDir()
-	extractArchive(t, ar, root)
+	testutil.WriteArchive(t, root, ar, func(name string) bool { return name == "want" })
 	wantAll := []string{"apps/admin", "apps/web", "packages/worker", "tools/nested/deeper/svc"}
 	for _, tc := range []struct {
 		name string

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,19 +11,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
-
-// The -update flag may be registered by another test file of this package too.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestExtractGolden runs every testdata/extract/*.txtar: each archive holds input
 // files and a final "summary" file with the expected extraction, printed by
@@ -51,7 +39,7 @@ func TestExtractGolden(t *testing.T) {
 					wantIdx = i
 				}
 			}
-			if updateGolden() {
+			if testutil.Update() {
 				if wantIdx < 0 {
 					ar.Files = append(ar.Files, txtar.File{Name: "summary"})
 					wantIdx = len(ar.Files) - 1
@@ -81,13 +69,7 @@ func summarizeArchive(t *testing.T, ar *txtar.Archive) string {
 		if f.Name == "summary" {
 			continue
 		}
-		p := filepath.Join(root, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, root, f.Name, f.Data)
 		if strings.HasPrefix(filepath.Base(f.Name), "cloudwerk.config.") {
 			hasConfig = true
 			continue

@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,40 +9,16 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 	"golang.org/x/tools/txtar"
 )
-
-// updateGolden reports whether -update was given. The flag is shared by every golden
-// test of the package; it is registered here unless another test file already did
-// (package-level variables are initialised before init functions run).
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files in testdata/")
-	}
-}
 
 // loadArchiveApp writes the archive's input files (everything outside .cloudwerk/)
 // to a temp dir and loads it as an app.
 func loadArchiveApp(t testing.TB, ar *txtar.Archive) *analysis.App {
 	t.Helper()
 	root := t.TempDir()
-	for _, f := range ar.Files {
-		if strings.HasPrefix(f.Name, ".cloudwerk/") {
-			continue
-		}
-		path := filepath.Join(root, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteArchive(t, root, ar, func(name string) bool { return strings.HasPrefix(name, ".cloudwerk/") })
 	return loadApp(t, root)
 }
 
@@ -81,7 +56,7 @@ func TestGolden(t *testing.T) {
 				}
 				got[rel] = content
 			}
-			if updateGolden() {
+			if testutil.Update() {
 				writeGolden(t, path, ar, got)
 				return
 			}

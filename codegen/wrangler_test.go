@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,10 +10,9 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 	"golang.org/x/tools/txtar"
 )
-
-var updateWrangler = flag.Bool("update", false, "rewrite the golden files in testdata/wrangler")
 
 // A golden case is a txtar archive:
 //
@@ -64,7 +62,7 @@ func TestWranglerGolden(t *testing.T) {
 					t.Errorf("second run changed the file:\n%s", again.New)
 				}
 			}
-			if *updateWrangler {
+			if testutil.Update() {
 				var out []txtar.File
 				for _, f := range ar.Files {
 					if f.Name != "want" && f.Name != "report" {

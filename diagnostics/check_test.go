@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,25 +9,14 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden want/* files of testdata/check/*.txtar")
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
+)
 
 // writeArchive writes the archive's files (all but want/*) below dir.
 func writeArchive(t testing.TB, ar *txtar.Archive, dir string) {
 	t.Helper()
-	for _, f := range ar.Files {
-		if strings.HasPrefix(f.Name, "want/") {
-			continue
-		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteArchive(t, dir, ar, func(name string) bool { return strings.HasPrefix(name, "want/") })
 }
 
 // TestCheckGolden runs RunCheck over each txtar app (real loading and
@@ -61,7 +49,7 @@ func TestCheckGolden(t *testing.T) {
 				}
 				name := "want/" + format
 				i := fileIndex(ar, name)
-				if *update {
+				if testutil.Update() {
 					if i < 0 {
 						ar.Files = append(ar.Files, txtar.File{Name: name})
 						i = len(ar.Files) - 1

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 const driftSQLiteObject = `import { defineDurableObject } from '@cloudwerk/durable-object'
@@ -47,15 +48,7 @@ func loadDriftApp(t *testing.T, files map[string]string) *analysis.App {
 	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, root, files)
 	app, err := analysis.LoadApp(root)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 func TestDuplicateMarksEveryFileAndFixingOneClearsBoth(t *testing.T) {
@@ -70,7 +72,7 @@ func TestDriftLandsOnTheWranglerFileToo(t *testing.T) {
 		t.Errorf("wrangler-side finding should point back at the object: %+v", got[0].RelatedInformation)
 	}
 
-	writeFiles(t, e.root, map[string]string{"wrangler.toml": "name = \"x\"\n\n[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\"]\n"})
+	testutil.WriteFiles(t, e.root, map[string]string{"wrangler.toml": "name = \"x\"\n\n[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\"]\n"})
 	if err := e.server.DidChangeWatchedFiles(e.ctx, &protocol.DidChangeWatchedFilesParams{Changes: []protocol.FileEvent{
 		{URI: e.uri("wrangler.toml"), Type: protocol.FileChangeTypeChanged}}}); err != nil {
 		t.Fatal(err)

@@ -9,20 +9,9 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
-
-var demoWrangler = `name = "demo"
-main = "worker.ts"
-compatibility_date = "2025-06-01"
-
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`
 
 var demoRoute = `import { durableObjects, getDurableObject } from '@cloudwerk/core/bindings'
 
@@ -107,7 +96,7 @@ func TestInvalidNameQuickFixRenamesTheFile(t *testing.T) {
 func TestHoverDefinitionCompletionLensSymbols(t *testing.T) {
 	e := newEnv(t, map[string]string{
 		"cloudwerk.config.ts":     "export default {}\n",
-		"wrangler.toml":           demoWrangler,
+		"wrangler.toml":           testutil.CounterWrangler,
 		"app/objects/counter.ts":  objectSource(""),
 		"app/routes/api/route.ts": demoRoute,
 	})

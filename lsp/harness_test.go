@@ -18,6 +18,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 // waitTimeout bounds every wait; a test that needs it has failed.
@@ -201,7 +203,7 @@ func newEnv(t testing.TB, files map[string]string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, root, files)
+	testutil.WriteFiles(t, root, files)
 	ctx, cancel := context.WithCancel(context.Background())
 	sp, cp := net.Pipe()
 	conn := Serve(ctx, jsonrpc2.NewStream(sp), Options{NoFileWatcher: true, Logger: testLogger()})
@@ -217,19 +219,6 @@ func newEnv(t testing.TB, files map[string]string) *env {
 		_ = conn.s.conn.Close()
 	})
 	return e
-}
-
-func writeFiles(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for p, content := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // initialize sends initialize + initialized with the given capabilities.

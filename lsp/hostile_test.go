@@ -12,6 +12,8 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 // TestUnreadablePathsNeverHangTheServer holds a FIFO in app/objects and
@@ -23,7 +25,7 @@ import (
 func TestUnreadablePathsNeverHangTheServer(t *testing.T) {
 	e := newEnv(t, map[string]string{
 		"cloudwerk.config.ts":    "export default {}\n",
-		"wrangler.toml":          demoWrangler,
+		"wrangler.toml":          testutil.CounterWrangler,
 		"app/objects/counter.ts": objectSource(""),
 	})
 	e.conn.s.opts.NoFileWatcher = false
@@ -119,7 +121,7 @@ func TestUnreadablePathsNeverHangTheServer(t *testing.T) {
 	}
 
 	// The watcher still sees new files, and the FIFO is still reported.
-	writeFiles(t, e.root, map[string]string{"app/objects/chat_room.ts": objectSource("")})
+	testutil.WriteFiles(t, e.root, map[string]string{"app/objects/chat_room.ts": objectSource("")})
 	e.client.waitDiags(t, e.uri("app/objects/chat_room.ts"), -1, hasCode("INVALID_NAME"))
 	e.client.waitDiags(t, e.uri("app/objects/pipe.ts"), -1, hasCode("FILE_UNREADABLE"))
 
@@ -157,7 +159,7 @@ func TestNothingLandsOutsideTheRoot(t *testing.T) {
 	outside := t.TempDir()
 	outsideWrangler := filepath.Join(outside, "wrangler.toml")
 	outsideObject := filepath.Join(outside, "x.ts")
-	writeFiles(t, outside, map[string]string{"wrangler.toml": demoWrangler, "x.ts": objectSource("")})
+	testutil.WriteFiles(t, outside, map[string]string{"wrangler.toml": testutil.CounterWrangler, "x.ts": objectSource("")})
 	if err := os.Symlink(outsideWrangler, filepath.Join(e.root, "wrangler.toml")); err != nil {
 		t.Skip("no symlinks:", err)
 	}
@@ -205,7 +207,7 @@ func TestNothingLandsOutsideTheRoot(t *testing.T) {
 		t.Errorf("willRenameFiles = %+v, %v; want no edit for a wrangler.toml outside the root", edit, err)
 	}
 
-	if data, _ := os.ReadFile(outsideWrangler); string(data) != demoWrangler {
+	if data, _ := os.ReadFile(outsideWrangler); string(data) != testutil.CounterWrangler {
 		t.Errorf("the wrangler.toml outside the root changed:\n%s", data)
 	}
 	if _, err := os.Stat(outsideObject); err != nil {

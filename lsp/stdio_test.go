@@ -13,6 +13,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 // copyTree copies the demo app so the test never touches the repository.
@@ -56,7 +58,7 @@ func TestStdioBinary(t *testing.T) {
 	copyTree(t, filepath.Join(repo, "examples", "demo-app"), root)
 	// A second object named like chat-room.ts gives a duplicate to diagnose.
 	dup := filepath.Join(root, "app", "objects", "chatRoom.ts")
-	writeFiles(t, root, map[string]string{"app/objects/chatRoom.ts": objectSource("")})
+	testutil.WriteFiles(t, root, map[string]string{"app/objects/chatRoom.ts": objectSource("")})
 
 	cmd := exec.Command(bin, "serve", "--log-level", "debug")
 	stdin, _ := cmd.StdinPipe()

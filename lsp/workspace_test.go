@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 func TestWatchedFileDeletionClearsDuplicates(t *testing.T) {
@@ -46,14 +48,14 @@ func TestOwnWatcherSeesFilesCreatedOnDisk(t *testing.T) {
 	e.client.waitFor(t, "the server's own watcher", e.conn.s.watching.Load)
 	// Wait for the scan, then create a duplicate with no editor action.
 	e.client.waitFor(t, "the initial scan", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
-	writeFiles(t, e.root, map[string]string{"app/objects/chatRoom.ts": objectSource("")})
+	testutil.WriteFiles(t, e.root, map[string]string{"app/objects/chatRoom.ts": objectSource("")})
 	e.client.waitDiags(t, e.uri("app/objects/chat-room.ts"), -1, hasCode("DUPLICATE_NAME"))
 }
 
 func TestWillRenameFilesRecordsRenamedClasses(t *testing.T) {
 	e := newEnv(t, map[string]string{
 		"cloudwerk.config.ts":    "export default {}\n",
-		"wrangler.toml":          demoWrangler,
+		"wrangler.toml":          testutil.CounterWrangler,
 		"app/objects/counter.ts": objectSource(""),
 	})
 	e.initialize(protocol.ClientCapabilities{})
@@ -81,7 +83,7 @@ func TestWillRenameFilesRecordsRenamedClasses(t *testing.T) {
 func TestGenerateSourceActionCreatesFiles(t *testing.T) {
 	e := newEnv(t, map[string]string{
 		"cloudwerk.config.ts":    "export default {}\n",
-		"wrangler.toml":          demoWrangler,
+		"wrangler.toml":          testutil.CounterWrangler,
 		"app/objects/counter.ts": objectSource(""),
 	})
 	e.initialize(resourceCaps())
@@ -110,7 +112,7 @@ func TestGenerateSourceActionCreatesFiles(t *testing.T) {
 
 	// Without resource operations the same action is the server command,
 	// which writes the files itself.
-	e2 := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "wrangler.toml": demoWrangler, "app/objects/counter.ts": objectSource("")})
+	e2 := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "wrangler.toml": testutil.CounterWrangler, "app/objects/counter.ts": objectSource("")})
 	e2.initialize(protocol.ClientCapabilities{})
 	e2.client.waitFor(t, "the initial scan", func() bool { return len(e2.conn.s.snap.Load().apps) == 1 })
 	acts, err = e2.server.CodeAction(e2.ctx, &protocol.CodeActionParams{

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 const goodApp = `
@@ -22,18 +24,7 @@ export default defineDurableObject<{ n: number }>({
   },
 })
 -- wrangler.toml --
-name = "w"
-main = "worker.ts"
-compatibility_date = "2025-06-01"
-
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`
+` + testutil.CounterWrangler
 
 // warnApp has only a warning (NO_INIT: this.state is read, nothing initialises
 // it) among the codes this tool owns.
@@ -58,15 +49,7 @@ export default defineDurableObject({
 func makeApp(t *testing.T, archive string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range txtar.Parse([]byte(archive)).Files {
-		p := filepath.Join(dir, f.Name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteArchive(t, dir, txtar.Parse([]byte(archive)), nil)
 	return dir
 }
 

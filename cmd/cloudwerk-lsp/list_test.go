@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
 const listApp = `
@@ -24,18 +26,7 @@ export default defineDurableObject({
   webSocketMessage(ws, m) {},
 })
 -- wrangler.toml --
-name = "w"
-main = "worker.ts"
-compatibility_date = "2025-06-01"
-
-[[durable_objects.bindings]]
-name = "COUNTER"
-class_name = "Counter"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["Counter"]
-`
+` + testutil.CounterWrangler
 
 func TestList(t *testing.T) {
 	t.Setenv("CLOUDWERK_LSP_CACHE", "off")
