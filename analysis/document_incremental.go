@@ -1,10 +1,10 @@
 // This file defines incremental extraction for open documents (SPEC §11): after
-// an edit strictly inside one RPC method that leaves the rest of the tree as it
-// was, only that method is extracted again; every other fact is the previous
-// definition's, its positions moved past the edit. Anything else (an edit
-// outside a method, a parse error, a structural change beyond the method,
-// capped use lists, duplicate method names) takes the full extraction, and the
-// tests hold both to the same result.
+// an edit strictly inside one RPC method or one handler (init, fetch, alarm,
+// webSocket*) that leaves the rest of the tree as it was, only that unit is
+// extracted again; every other fact is the previous definition's, its
+// positions moved past the edit. Anything else (an edit elsewhere, a parse
+// error, a structural change beyond the unit, capped use lists, a repeated
+// name) takes the full extraction, and the tests hold both to the same result.
 package analysis
 
 import (
@@ -47,45 +47,55 @@ func posOf(text []byte, offset int) Pos {
 	return Pos{Offset: offset, Line: bytes.Count(before, []byte{'\n'}), Col16: textpos.UTF16Len(before[start:])}
 }
 
+// handlerKeys are the config keys whose function value is re-extracted alone
+// when an edit stays inside it (their facts are the field and its context uses).
+var handlerKeys = map[string]bool{"init": true, "fetch": true, "alarm": true, "webSocketMessage": true, "webSocketClose": true, "webSocketError": true}
+
 // incrementalDefinition returns the definition of the current text built from
 // the previous one, or nil when the full extraction must run. tree is the new
 // tree, old the previous one (edited), both owned by the caller.
 func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 	p := d.prev
 	if p == nil || old == nil || len(d.pending) != 1 || d.pending[0].cr ||
-		p.Skipped != "" || len(p.ParseErrors) > 0 || p.Export != ExportDefine ||
+		p.Skipped != "" || len(p.ParseErrors) > 0 || p.Export != ExportDefine || !p.ConfigIsLiteral ||
 		len(p.ContextUses) >= maxContextUses || len(p.ParamUses) >= maxContextUses {
 		return nil
 	}
 	e := d.pending[0]
-	root := tree.RootNode()
-	if root.HasError() {
-		return nil
-	}
+	inside := func(r Range) bool { return e.start > r.Start.Offset && e.oldEnd < r.End.Offset }
+	// The unit the edit is strictly inside: one method, or one handler.
+	var unit Range
+	var in string // the unit's ContextUse.In
 	mi := -1
 	for i := range p.Methods {
-		if at := p.Methods[i].At; e.start > at.Start.Offset && e.oldEnd < at.End.Offset {
-			mi = i
+		if inside(p.Methods[i].At) {
+			mi, unit, in = i, p.Methods[i].At, "methods."+p.Methods[i].Name
 			break
 		}
 	}
 	if mi < 0 {
-		return nil
-	}
-	m := p.Methods[mi]
-	for i := range p.Methods {
-		if i != mi && p.Methods[i].Name == m.Name {
-			return nil // uses are attributed by method name
+		for k, f := range p.Fields {
+			if handlerKeys[k] && f.Kind == KindFunction && inside(f.At) {
+				unit, in = f.At, k
+				break
+			}
 		}
 	}
+	if in == "" {
+		return nil
+	}
 	for _, u := range p.Unknowns {
-		if u.At.Start.Offset >= m.At.Start.Offset && u.At.End.Offset <= m.At.End.Offset {
+		if u.At.Start.Offset >= unit.Start.Offset && u.At.End.Offset <= unit.End.Offset {
 			return nil
 		}
 	}
+	root := tree.RootNode()
+	if root.HasError() {
+		return nil
+	}
 	delta := e.newEnd - e.oldEnd
-	start, end := m.At.Start.Offset, m.At.End.Offset+delta
-	// Outside the method, every node must keep its ancestors.
+	start, end := unit.Start.Offset, unit.End.Offset+delta
+	// Outside the unit, every node must keep its ancestors.
 	for _, r := range old.ChangedRanges(tree) {
 		if int(r.StartByte) < start || int(r.EndByte) > end {
 			return nil
@@ -96,20 +106,47 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 		return nil
 	}
 	s := &syntax{g: d.g, src: d.text, idx: textpos.NewLineIndex(d.text)}
+	// A method definition's facts need no top-level declarations (nothing in it
+	// is resolved through them); anything else gets them.
+	top := &topLevel{}
+	if s.kind(prop) != "method_definition" {
+		top = s.scanTopLevel(root)
+	}
 	one := &Definition{Fields: map[string]*Field{}}
-	s.extractMethod(one, prop, s.scanTopLevel(root))
-	if len(one.Methods) != 1 || one.Methods[0].Name != m.Name || len(one.Unknowns) > 0 {
-		return nil
-	}
 	sh := shift{from: e.oldEnd, delta: delta, oldEnd: e.oldEndPos, newEnd: s.idx.Pos(e.newEnd)}
-	nd := sh.definition(p)
-	nd.Hash = hashSource(d.text)
-	nd.Methods[mi] = one.Methods[0]
-	in := "methods." + m.Name
-	before := map[string]bool{}
-	for _, x := range p.Methods[:mi] {
-		before["methods."+x.Name] = true
+	var nd *Definition
+	var before func(in string) bool // the uses listed before the unit's
+	if mi >= 0 {
+		name := p.Methods[mi].Name
+		for i := range p.Methods {
+			if i != mi && p.Methods[i].Name == name {
+				return nil // uses are attributed by method name
+			}
+		}
+		s.extractMethod(one, prop, top)
+		if len(one.Methods) != 1 || one.Methods[0].Name != name || len(one.Unknowns) > 0 {
+			return nil
+		}
+		nd = sh.definition(p)
+		nd.Methods[mi] = one.Methods[0]
+		earlier := map[string]bool{}
+		for _, x := range p.Methods[:mi] {
+			earlier["methods."+x.Name] = true
+		}
+		// Handlers' uses come first, then each method's in method order.
+		before = func(k string) bool { return !strings.HasPrefix(k, "methods.") || earlier[k] }
+	} else {
+		field, _ := s.extractConfigProp(one, prop, top)
+		if field == nil || field.Key != in || field.Kind != KindFunction || len(one.Unknowns) > 0 || s.repeatedKey(p, in, sh, root) {
+			return nil
+		}
+		nd = sh.definition(p)
+		nd.Fields[in] = field
+		at := unit.Start.Offset
+		// Handlers' uses come in the order of the config's properties.
+		before = func(k string) bool { f := p.Fields[k]; return f != nil && f.At.Start.Offset < at }
 	}
+	nd.Hash = hashSource(d.text)
 	nd.ContextUses = spliceUses(nd.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In })
 	nd.ParamUses = spliceUses(nd.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In })
 	// Under the caps the full walk never stopped early, so the lists are exact.
@@ -119,12 +156,36 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 	return nd
 }
 
-// spliceUses replaces the uses of method `in` with repl. The full extraction
-// lists the config's handlers' uses first, then each method's in method order;
-// a method without uses before goes after the uses of the methods before it.
-func spliceUses[U any](uses, repl []U, in string, before map[string]bool, inOf func(U) string) []U {
-	a, b := -1, -1
-	insert := -1
+// repeatedKey reports whether the config object (now) has key more than once:
+// the uses of both properties would carry the same name.
+func (s *syntax) repeatedKey(p *Definition, key string, sh shift, root *sitter.Node) bool {
+	at := sh.rng(p.ConfigAt)
+	obj := root.NamedDescendantForByteRange(uint(at.Start.Offset), uint(at.End.Offset))
+	if obj == nil || s.kind(obj) != "object" {
+		return true
+	}
+	n := 0
+	for _, prop := range s.namedChildren(obj) {
+		var k *sitter.Node
+		switch s.kind(prop) {
+		case "pair":
+			k = prop.ChildByFieldId(s.g.fKey)
+		case "method_definition":
+			k = prop.ChildByFieldId(s.g.fName)
+		case "shorthand_property_identifier":
+			k = prop
+		}
+		if k != nil && s.keyOf(k).name == key {
+			n++
+		}
+	}
+	return n != 1
+}
+
+// spliceUses replaces the uses of unit `in` with repl. A unit without uses
+// before gets them after the last use of the units listed before it.
+func spliceUses[U any](uses, repl []U, in string, before func(string) bool, inOf func(U) string) []U {
+	a, b, insert := -1, -1, 0
 	for i, u := range uses {
 		switch k := inOf(u); {
 		case k == in:
@@ -132,17 +193,12 @@ func spliceUses[U any](uses, repl []U, in string, before map[string]bool, inOf f
 				a = i
 			}
 			b = i + 1
-		case before[k]:
+		case before(k):
 			insert = i + 1
-		case insert < 0 && strings.HasPrefix(k, "methods."):
-			insert = i // the first use of a method after this one
 		}
 	}
 	if a < 0 {
 		a, b = insert, insert
-		if a < 0 {
-			a, b = len(uses), len(uses)
-		}
 	}
 	if len(uses)-(b-a)+len(repl) == 0 {
 		return nil // as the full extraction leaves it

@@ -243,59 +243,12 @@ func (s *syntax) keyOf(n *sitter.Node) propertyKey {
 func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel) {
 	var methodsValue *sitter.Node
 	for _, prop := range s.namedChildren(obj) {
-		var key propertyKey
-		var value *sitter.Node
-		field := &Field{At: s.rng(prop)}
-		switch s.kind(prop) {
-		case "pair":
-			key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
-			value = prop.ChildByFieldId(s.g.fValue)
-		case "method_definition":
-			key = s.keyOf(prop.ChildByFieldId(s.g.fName))
-			value = prop
-		case "shorthand_property_identifier":
-			key = propertyKey{name: s.text(prop), node: prop}
-			value = prop
-		case "spread_element":
-			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in defineDurableObject config"})
-			continue
-		default:
-			continue // ERROR nodes and the like: already in ParseErrors
-		}
-		if key.node == nil {
+		field, value := s.extractConfigProp(def, prop, top)
+		if field == nil {
 			continue
 		}
-		if key.computed {
-			def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "computed key in defineDurableObject config"})
-			continue
-		}
-		if !ConfigKeys[key.name] {
-			continue
-		}
-		field.Key = key.name
-		field.KeyAt = s.rng(key.node)
-		if value == nil {
-			continue
-		}
-		field.Value = s.rng(value)
-		if key.name != "methods" && key.name != "schema" {
-			if fn := s.functionValue(value, top); fn != nil {
-				s.collectContextUses(def, key.name, fn, key.name == "init")
-			}
-		}
-		if s.kind(prop) == "method_definition" {
-			field.Kind = KindFunction
-			if s.isAccessor(prop) {
-				field.Kind = KindUnknown
-			}
-		} else {
-			field.Kind, field.Str, field.Bool = s.classify(value)
-			if field.Kind == KindUnknown {
-				s.refineUnknownField(def, field, value, top)
-			}
-		}
-		def.Fields[key.name] = field // a repeated key overrides, as in JavaScript
-		if key.name == "methods" {
+		def.Fields[field.Key] = field // a repeated key overrides, as in JavaScript
+		if field.Key == "methods" {
 			methodsValue = nil
 			if s.kind(prop) != "method_definition" {
 				methodsValue = value
@@ -305,6 +258,65 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 	if m, ok := def.Fields["methods"]; ok && m.Kind == KindObject && methodsValue != nil {
 		s.extractMethods(def, s.resolveLocal(methodsValue, top), top)
 	}
+}
+
+// extractConfigProp returns the field one property of the config object
+// records (nil for none) and its value node, appending the property's
+// unknowns and context uses to def. It is also how a document re-extracts the
+// one handler an edit touched (document_incremental.go).
+func (s *syntax) extractConfigProp(def *Definition, prop *sitter.Node, top *topLevel) (*Field, *sitter.Node) {
+	var key propertyKey
+	var value *sitter.Node
+	field := &Field{At: s.rng(prop)}
+	switch s.kind(prop) {
+	case "pair":
+		key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
+		value = prop.ChildByFieldId(s.g.fValue)
+	case "method_definition":
+		key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+		value = prop
+	case "shorthand_property_identifier":
+		key = propertyKey{name: s.text(prop), node: prop}
+		value = prop
+	case "spread_element":
+		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "spread in defineDurableObject config"})
+		return nil, nil
+	default:
+		return nil, nil // ERROR nodes and the like: already in ParseErrors
+	}
+	if key.node == nil {
+		return nil, nil
+	}
+	if key.computed {
+		def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(prop), Reason: "computed key in defineDurableObject config"})
+		return nil, nil
+	}
+	if !ConfigKeys[key.name] {
+		return nil, nil
+	}
+	field.Key = key.name
+	field.KeyAt = s.rng(key.node)
+	if value == nil {
+		return nil, nil
+	}
+	field.Value = s.rng(value)
+	if key.name != "methods" && key.name != "schema" {
+		if fn := s.functionValue(value, top); fn != nil {
+			s.collectContextUses(def, key.name, fn, key.name == "init")
+		}
+	}
+	if s.kind(prop) == "method_definition" {
+		field.Kind = KindFunction
+		if s.isAccessor(prop) {
+			field.Kind = KindUnknown
+		}
+	} else {
+		field.Kind, field.Str, field.Bool = s.classify(value)
+		if field.Kind == KindUnknown {
+			s.refineUnknownField(def, field, value, top)
+		}
+	}
+	return field, value
 }
 
 // refineUnknownField resolves a non-literal config value through top-level
