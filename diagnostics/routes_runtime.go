@@ -64,7 +64,7 @@ func NamespaceMemberMessage(ref analysis.RouteRef) string {
 
 // StubIDMessage explains get('name') (also used by hover).
 func StubIDMessage(recv string) string {
-	return fmt.Sprintf("get() takes a DurableObjectId, not a name: with a string workerd throws TypeError; use %s.getByName('…') or %s.get(%s.idFromName('…'))",
+	return fmt.Sprintf("get() takes a DurableObjectId, not a name: workerd throws TypeError: Failed to execute 'get' on 'DurableObjectNamespace': parameter 1 is not of type 'DurableObjectId'; use %s.getByName('…') or %s.get(%s.idFromName('…'))",
 		recv, recv, recv)
 }
 

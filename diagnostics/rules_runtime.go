@@ -98,7 +98,7 @@ func sqlAPIFindings(e *analysis.Entry) []Diagnostic {
 		}
 		if u.Member == "exec" && u.ArrayArg != (analysis.Range{}) && !u.Spread {
 			out = append(out, Diagnostic{Code: SQLAPI, Severity: Error, Path: e.Path, Range: u.ArrayArg,
-				Message: "exec takes its bindings spread (exec(query, a, b)), not as one array: the array is bound to a single ? and workerd throws TypeError (or the other placeholders stay unbound); spread it",
+				Message: "exec takes its bindings spread (exec(query, a, b)), not as one array: the array counts as one binding, so workerd throws \"Wrong number of parameter bindings for SQL query\"; spread it",
 				Fixes: []Fix{{Title: "Spread the array into the bindings", Preferred: true,
 					Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: u.ArrayArg.Start, End: u.ArrayArg.Start}, NewText: "..."}}}}})
 		}
