@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -70,7 +71,7 @@ func ReadWorkerEntry(root string, w *wrangler.Config, ignore *GitIgnore) *Worker
 	if repo == "" {
 		repo = root
 	}
-	e.Source = within(repo, path) && !ignore.Ignored(path)
+	e.Source = safefs.Within(repo, path) && !ignore.Ignored(path)
 	names := map[string]bool{}
 	r := entryReader{root: root, names: names, seen: map[string]bool{}, entry: e}
 	r.read(path, 0, true)
@@ -261,10 +262,4 @@ func lineAfter(src []byte, off int) int {
 		off++
 	}
 	return off
-}
-
-// within reports whether path lies inside dir.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

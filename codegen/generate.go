@@ -83,18 +83,6 @@ type FileChange struct {
 	Delete bool   // a generated file that no longer belongs (its object is gone)
 }
 
-// WranglerPlanner plans the wrangler config for app: the change to write (nil
-// when nothing changes). An error that needs the user's decision (an orphaned
-// class without --rename/--delete) is returned as is.
-type WranglerPlanner func(app *analysis.App, opts Options) (*FileChange, error)
-
-// ErrNoWranglerPlanner is returned when wrangler output is explicitly selected
-// but no planner is registered.
-var ErrNoWranglerPlanner = errors.New("wrangler config generation is not available in this build")
-
-// wranglerPlanner is the seam to the wrangler config planner (codegen/wrangler*.go).
-var wranglerPlanner WranglerPlanner
-
 // object is one durable object generate emits files for.
 type object struct {
 	Entry   *analysis.Entry
@@ -223,18 +211,13 @@ func Plan(app *analysis.App, opts Options) ([]FileChange, error) {
 		changes = append(changes, leftovers...)
 	}
 	if targets&TargetWrangler != 0 {
-		switch {
-		case wranglerPlanner != nil:
-			c, err := wranglerPlanner(app, opts)
-			if err != nil {
-				return nil, err
-			}
-			if c != nil && (!c.Exists || c.Delete || !bytes.Equal(c.Old, c.New)) {
-				c.Target = TargetWrangler
-				changes = append(changes, *c)
-			}
-		case opts.Targets&TargetWrangler != 0:
-			return nil, ErrNoWranglerPlanner
+		c, err := wranglerChange(app, opts)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil && (!c.Exists || c.Delete || !bytes.Equal(c.Old, c.New)) {
+			c.Target = TargetWrangler
+			changes = append(changes, *c)
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })

@@ -54,9 +54,9 @@ func (p *WranglerPlan) Changed() bool { return !p.Exists || !bytes.Equal(p.Old, 
 // sits next to a new class: appending the new class would make the rename impossible.
 var ErrNeedsDecision = errors.New("the migration ledger needs a decision")
 
-func init() { wranglerPlanner = wranglerChange }
-
-// wranglerChange adapts PlanWrangler to generate's planner seam.
+// wranglerChange is the wrangler file's change for Plan: the change to write
+// (nil when nothing changes). An error that needs the user's decision (an
+// orphaned class without --rename/--delete) is returned as is.
 func wranglerChange(app *analysis.App, opts Options) (*FileChange, error) {
 	p, err := PlanWrangler(app, opts)
 	if err != nil {
@@ -188,7 +188,7 @@ type bindingEdit struct {
 func (be bindingEdit) classNameSplices(doc *wrangler.Doc, bp []string) ([]splice, error) {
 	var out []splice
 	for idx, class := range be.update {
-		l, ok := doc.Loc(join(bp, wrangler.PathIndex(idx), "class_name")...)
+		l, ok := doc.Loc(wrangler.JoinPath(bp, wrangler.PathIndex(idx), "class_name")...)
 		if !ok {
 			return nil, fmt.Errorf("cannot locate %s[%d].class_name", strings.Join(bp, "."), idx)
 		}

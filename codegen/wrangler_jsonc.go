@@ -63,7 +63,7 @@ func (e *jsonEditor) array(path []string) (arrayEdit, bool) {
 	}
 	a := arrayEdit{data: e.doc.Data, value: l.Value, nl: e.nl}
 	for i := 0; i < e.count(path); i++ {
-		el, _ := e.doc.Loc(join(path, wrangler.PathIndex(i))...)
+		el, _ := e.doc.Loc(wrangler.JoinPath(path, wrangler.PathIndex(i))...)
 		a.elems = append(a.elems, el.At)
 	}
 	return a, true
@@ -79,7 +79,7 @@ func (e *jsonEditor) insertMember(path []string, render func(indent string) stri
 	multiline := strings.Contains(string(d[l.Value.Start:l.Value.End]), "\n")
 	last := textpos.Span{Start: -1, End: -1}
 	for _, k := range e.doc.Keys(path...) {
-		if kl, ok := e.doc.Loc(join(path, k)...); ok && kl.At.End > last.End {
+		if kl, ok := e.doc.Loc(wrangler.JoinPath(path, k)...); ok && kl.At.End > last.End {
 			last = kl.At
 		}
 	}
@@ -121,7 +121,7 @@ func (e *jsonEditor) bindingsArrayText(objs []ManagedObject, indent string) stri
 }
 
 func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
-	bp := join(be.prefix, "durable_objects", "bindings")
+	bp := wrangler.JoinPath(be.prefix, "durable_objects", "bindings")
 	out, err := be.classNameSplices(e.doc, bp)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 	if len(be.add) == 0 {
 		return out, nil
 	}
-	dp := join(be.prefix, "durable_objects")
+	dp := wrangler.JoinPath(be.prefix, "durable_objects")
 	if _, ok := e.doc.Loc(dp...); ok {
 		s, err := e.insertMember(dp, func(indent string) string { return `"bindings": ` + e.bindingsArrayText(be.add, indent) })
 		return append(out, s), err

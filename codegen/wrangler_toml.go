@@ -123,13 +123,13 @@ func (e *tomlEditor) insertAt(off int, text string) splice {
 }
 
 func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
-	bp := join(be.prefix, "durable_objects", "bindings")
+	bp := wrangler.JoinPath(be.prefix, "durable_objects", "bindings")
 	out, err := be.classNameSplices(e.doc, bp)
 	if err != nil {
 		return nil, err
 	}
 	n := e.count(bp)
-	first, hasFirst := e.doc.Loc(join(bp, wrangler.PathIndex(0))...)
+	first, hasFirst := e.doc.Loc(wrangler.JoinPath(bp, wrangler.PathIndex(0))...)
 	arrLoc, hasArr := e.doc.Loc(bp...)
 	switch {
 	case hasFirst && first.Block: // [[...durable_objects.bindings]] blocks
@@ -140,7 +140,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 		ins := -1
 		ends := e.blockEnds(bp)
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc(join(bp, wrangler.PathIndex(i))...)
+			l, _ := e.doc.Loc(wrangler.JoinPath(bp, wrangler.PathIndex(i))...)
 			end := ends[wrangler.PathIndex(i)]
 			if end > ins {
 				ins = end
@@ -171,7 +171,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 	case hasArr && !arrLoc.Block: // bindings = [ ... ]
 		a := arrayEdit{data: e.doc.Data, value: arrLoc.Value, remove: be.remove, nl: e.nl}
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc(join(bp, wrangler.PathIndex(i))...)
+			l, _ := e.doc.Loc(wrangler.JoinPath(bp, wrangler.PathIndex(i))...)
 			a.elems = append(a.elems, l.At)
 		}
 		for _, o := range be.add {
@@ -190,7 +190,7 @@ func (e *tomlEditor) bindings(be bindingEdit) ([]splice, error) {
 
 // newBindings adds a bindings array where durable_objects has none.
 func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
-	dp := join(be.prefix, "durable_objects")
+	dp := wrangler.JoinPath(be.prefix, "durable_objects")
 	var elems []string
 	for _, o := range be.add {
 		elems = append(elems, tomlBindingInline(o))
@@ -213,7 +213,7 @@ func (e *tomlEditor) newBindings(be bindingEdit) (splice, error) {
 		}
 		var b strings.Builder
 		for _, o := range be.add {
-			b.WriteString(e.nl + "[[" + tomlDotted(join(be.prefix, "durable_objects", "bindings")) + "]]" + e.nl)
+			b.WriteString(e.nl + "[[" + tomlDotted(wrangler.JoinPath(be.prefix, "durable_objects", "bindings")) + "]]" + e.nl)
 			b.WriteString("name = " + quoteString(o.Binding) + e.nl)
 			b.WriteString("class_name = " + quoteString(o.Class) + e.nl)
 		}
@@ -325,10 +325,6 @@ func commentsAbove(data []byte, off int) int {
 		off = s
 	}
 	return off
-}
-
-func join(prefix []string, parts ...string) []string {
-	return append(append([]string(nil), prefix...), parts...)
 }
 
 // blankLinesAbove returns the start of the run of blank lines right above the line at off.

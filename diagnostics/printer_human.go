@@ -28,14 +28,15 @@ func (HumanPrinter) Print(w io.Writer, r *Result) error {
 
 // Summary is the closing line: `N errors, N warnings, N infos in N files (N objects)`.
 func Summary(r *Result) string {
-	s := fmt.Sprintf("%s, %s, %s", plural(r.Count(Error), "error"), plural(r.Count(Warning), "warning"), plural(r.Count(Info), "info"))
+	s := fmt.Sprintf("%s, %s, %s", Plural(r.Count(Error), "error"), Plural(r.Count(Warning), "warning"), Plural(r.Count(Info), "info"))
 	if h := r.Count(Hint); h > 0 {
-		s += ", " + plural(h, "hint")
+		s += ", " + Plural(h, "hint")
 	}
-	return fmt.Sprintf("%s in %s (%s)", s, plural(r.Files, "file"), plural(r.Objects, "object"))
+	return fmt.Sprintf("%s in %s (%s)", s, Plural(r.Files, "file"), Plural(r.Objects, "object"))
 }
 
-func plural(n int, word string) string {
+// Plural is "1 word" or "n words"; the printers and the server count alike.
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

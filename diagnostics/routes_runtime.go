@@ -126,17 +126,11 @@ func ParamCounts(m *analysis.Method) (min, max int) {
 }
 
 func countWords(min, max int) string {
-	plural := func(n int) string {
-		if n == 1 {
-			return "1 argument"
-		}
-		return fmt.Sprintf("%d arguments", n)
-	}
 	switch {
 	case max < 0:
-		return "at least " + plural(min)
+		return "at least " + Plural(min, "argument")
 	case min == max:
-		return plural(max)
+		return Plural(max, "argument")
 	}
-	return fmt.Sprintf("%d to %s", min, plural(max))
+	return fmt.Sprintf("%d to %s", min, Plural(max, "argument"))
 }

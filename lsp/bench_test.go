@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/internal/benchapp"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -115,7 +116,7 @@ func benchEdits(b *testing.B, s *Server, path, text string, at int) {
 	ctx := context.Background()
 	// Open the document without waking the diagnostics worker: the benchmark
 	// runs the passes itself, on this goroutine.
-	s.docs[path] = &docState{text: text, doc: newDocument(path, text)}
+	s.docs[path] = &docState{text: text, doc: analysis.NewDocument(path, []byte(text))}
 	s.snap.Store(s.snap.Load().withOpen(&openFile{uri: u, path: path, version: 1, text: text}))
 	pos := positionAt(text, at)
 	r := protocol.Range{Start: pos, End: protocol.Position{Line: pos.Line, Character: pos.Character + 1}}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
 // CodeLens summarises the object defined by the document.
@@ -33,7 +34,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 }
 
 func lensTitle(a *appState, e *analysis.Entry) string {
-	parts := []string{e.BindingName, storageOf(e), plural(len(e.Def.Methods), "method")}
+	parts := []string{e.BindingName, storageOf(e), diagnostics.Plural(len(e.Def.Methods), "method")}
 	status := migrationStatus(a, e)
 	if live := liveClass(a, e); live != nil {
 		status = "migrated " + live.CreatedBy

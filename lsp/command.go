@@ -106,7 +106,7 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		}
 		s.addApp(a.app.Root)
 	}
-	msg := fmt.Sprintf("cloudwerk: generate updated %s", plural(written, "file"))
+	msg := fmt.Sprintf("cloudwerk: generate updated %s", diagnostics.Plural(written, "file"))
 	if len(notRecorded) > 0 {
 		msg += "; not bound or migrated (see their diagnostics): " + strings.Join(notRecorded, ", ")
 	}
@@ -160,7 +160,7 @@ func (s *Server) renameFiles(args []string) (string, error) {
 		}
 		s.fileRenamed(from, to)
 	}
-	return fmt.Sprintf("cloudwerk: renamed %s", plural(len(args)/2, "file")), nil
+	return fmt.Sprintf("cloudwerk: renamed %s", diagnostics.Plural(len(args)/2, "file")), nil
 }
 
 // workspacePath resolves a path or file URI from a client and checks that it

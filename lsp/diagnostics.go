@@ -163,7 +163,7 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 	for root := range w.apps {
 		byPath := map[string][]diagnostics.Diagnostic{}
 		if a := snap.appAt(root); a != nil {
-			for _, d := range analyzeApp(a.materialized(), p.s.diagOpts) {
+			for _, d := range diagnostics.Analyze(a.materialized(), p.s.diagOpts) {
 				byPath[d.Path] = append(byPath[d.Path], d)
 			}
 		}

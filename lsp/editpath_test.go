@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // shapeKeyRef is the string summary sameShape replaced: two definitions have the
@@ -60,9 +61,9 @@ func TestSameShapeMatchesKey(t *testing.T) {
 	var defs []*analysis.Definition
 	defs = append(defs, nil)
 	for _, src := range sources {
-		defs = append(defs, extractObject("/w/app/objects/a.ts", []byte(src)))
+		defs = append(defs, analysis.ExtractDefinition("/w/app/objects/a.ts", []byte(src)))
 		for i := 0; i < len(src); i += 1 + len(src)/40 {
-			defs = append(defs, extractObject("/w/app/objects/a.ts", []byte(src[:i]+src[i+1:])))
+			defs = append(defs, analysis.ExtractDefinition("/w/app/objects/a.ts", []byte(src[:i]+src[i+1:])))
 		}
 	}
 	if len(defs) < 100 {
@@ -85,7 +86,7 @@ func TestSameShapeMatchesKey(t *testing.T) {
 	}
 }
 
-// TestWithinMatchesRel checks within's fast path against filepath.Rel.
+// TestWithinMatchesRel checks safefs.Within's fast path against filepath.Rel.
 func TestWithinMatchesRel(t *testing.T) {
 	ref := func(root, path string) bool {
 		rel, err := filepath.Rel(root, path)
@@ -95,8 +96,8 @@ func TestWithinMatchesRel(t *testing.T) {
 		"/w/a/..", "/wa/b", "/x/w/a", "w", "w/a", "w/a/b", "../w/a", "..", "../..", ".", "./w/a", ""}
 	for _, root := range paths {
 		for _, path := range paths {
-			if got, want := within(root, path), ref(root, path); got != want {
-				t.Errorf("within(%q, %q) = %v, filepath.Rel says %v", root, path, got, want)
+			if got, want := safefs.Within(root, path), ref(root, path); got != want {
+				t.Errorf("safefs.Within(%q, %q) = %v, filepath.Rel says %v", root, path, got, want)
 			}
 		}
 	}

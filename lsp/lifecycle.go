@@ -185,7 +185,7 @@ func (s *Server) scan(ctx context.Context, folders []string) {
 		prog.report(root, i, len(roots))
 		s.addApp(root)
 	}
-	prog.end("found " + plural(len(roots), "app"))
+	prog.end("found " + diagnostics.Plural(len(roots), "app"))
 	s.log.Info("scan done", zap.Int("apps", len(roots)))
 }
 
@@ -266,10 +266,3 @@ func uriToPath(u uri.URI) (string, bool) {
 
 // pathToURI converts an absolute path to a file URI.
 func pathToURI(p string) uri.URI { return uri.File(p) }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return itoa(n) + " " + word + "s"
-}

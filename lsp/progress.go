@@ -65,5 +65,3 @@ func (p *progress) report(msg string, done, total int) {
 func (p *progress) end(msg string) {
 	p.send(&protocol.WorkDoneProgressEnd{Kind: "end", Message: &msg})
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		if old == nil {
 			continue
 		}
-		renamed := newEntry(to, old.Def)
+		renamed := analysis.NewEntry(to, old.Def)
 		ar := byRoot[a.app.Root]
 		if ar == nil {
 			ar = &appRenames{a: a, moved: map[string]string{}}
@@ -62,7 +63,7 @@ func (s *Server) WillRenameFiles(ctx context.Context, params *protocol.RenameFil
 		m := app.Manifest
 		for from, to := range ar.moved {
 			e := m.Lookup(from)
-			m = m.Without(from).With(newEntry(to, e.Def))
+			m = m.Without(from).With(analysis.NewEntry(to, e.Def))
 		}
 		next.Manifest = m
 		plan, err := codegen.PlanWrangler(&next, codegen.Options{Targets: codegen.TargetWrangler, Renames: ar.renames})

@@ -4,13 +4,12 @@
 package lsp
 
 import (
-	"path/filepath"
 	"sort"
-	"strings"
 
 	"go.lsp.dev/uri"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
 
@@ -105,7 +104,7 @@ func (s *snapshot) withoutApp(root string) *snapshot {
 func (s *snapshot) appFor(path string) *appState {
 	var best *appState
 	for _, a := range s.apps {
-		if within(a.app.Root, path) && (best == nil || len(a.app.Root) > len(best.app.Root)) {
+		if safefs.Within(a.app.Root, path) && (best == nil || len(a.app.Root) > len(best.app.Root)) {
 			best = a
 		}
 	}
@@ -125,7 +124,7 @@ func (s *snapshot) appAt(root string) *appState {
 // inWorkspace reports whether path is inside one of the workspace folders.
 func (s *snapshot) inWorkspace(path string) bool {
 	for _, f := range s.folders {
-		if within(f, path) {
+		if safefs.Within(f, path) {
 			return true
 		}
 	}
@@ -136,7 +135,7 @@ func (s *snapshot) inWorkspace(path string) bool {
 func (s *snapshot) folderOf(path string) string {
 	best := ""
 	for _, f := range s.folders {
-		if within(f, path) && len(f) > len(best) {
+		if safefs.Within(f, path) && len(f) > len(best) {
 			best = f
 		}
 	}
@@ -148,19 +147,6 @@ func (s *snapshot) folderOf(path string) string {
 // what the CLI refuses to write.
 func writable(root, path string) error {
 	return codegen.CheckWrite(root, path)
-}
-
-// within reports whether path is root or below it.
-func within(root, path string) bool {
-	// Fast path for the common case, without filepath.Rel's allocations: both
-	// absolute and clean (so neither holds a ".." element) and path extends root
-	// by at least one element.
-	if len(path) > len(root) && path[len(root)] == filepath.Separator && strings.HasPrefix(path, root) &&
-		filepath.IsAbs(root) && filepath.Clean(root) == root && filepath.Clean(path) == path {
-		return true
-	}
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // entry returns the freshest entry for path in this app, or nil.
@@ -206,7 +192,7 @@ func (a *appState) materialized() *analysis.App {
 	app := *a.app
 	m := app.Manifest
 	for _, e := range a.overlay {
-		m = manifestWith(m, e)
+		m = m.With(e)
 	}
 	app.Manifest = m
 	if len(a.routes) > 0 {
@@ -244,7 +230,7 @@ func (a *appState) withEntry(e *analysis.Entry) (*appState, bool) {
 		return n, false
 	}
 	app := *a.app
-	app.Manifest = manifestWith(a.app.Manifest, e)
+	app.Manifest = a.app.Manifest.With(e)
 	n.app = &app
 	n.overlay = withoutKey(a.overlay, e.Path)
 	return n, true
@@ -253,7 +239,7 @@ func (a *appState) withEntry(e *analysis.Entry) (*appState, bool) {
 // withoutEntry returns a copy of the app state without the entry of path.
 func (a *appState) withoutEntry(path string) *appState {
 	app := *a.app
-	app.Manifest = manifestWithout(a.app.Manifest, path)
+	app.Manifest = a.app.Manifest.Without(path)
 	return &appState{app: &app, overlay: withoutKey(a.overlay, path), routes: a.routes}
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -24,7 +25,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if old := s.docs[path]; old != nil {
 		old.doc.Close()
 	}
-	d := &docState{text: text, doc: newDocument(path, text)}
+	d := &docState{text: text, doc: analysis.NewDocument(path, []byte(text))}
 	s.docs[path] = d
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withOpen(&openFile{uri: params.TextDocument.URI, path: path, version: params.TextDocument.Version, text: text})

@@ -13,6 +13,9 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // watchGlobs are the files whose changes on disk matter.
@@ -180,11 +183,11 @@ func (w *fileWatcher) handle(ev fsnotify.Event) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		// A new folder: an objects folder or a nested folder, or a new app.
 		w.add(path)
-		if isAppRoot(path) {
+		if analysis.IsAppRoot(path) {
 			w.s.addApp(path)
 			w.addApp(path, filepath.Join(path, "app", "objects"))
 		}
-		if a := w.s.snap.Load().appFor(path); a != nil && within(a.app.ObjectsDir, path) {
+		if a := w.s.snap.Load().appFor(path); a != nil && safefs.Within(a.app.ObjectsDir, path) {
 			w.s.addApp(a.app.Root)
 		}
 		return

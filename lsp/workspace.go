@@ -64,8 +64,8 @@ type change struct {
 // objects nor routes, change nothing.
 func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 	return s.withFacts(path,
-		func() *analysis.Definition { return extractObject(path, src) },
-		func() *analysis.RouteFile { return extractRoute(path, src) })
+		func() *analysis.Definition { return analysis.ExtractDefinition(path, src) },
+		func() *analysis.RouteFile { return analysis.ExtractRoute(path, src) })
 }
 
 // withDocument is withContent for an open document: its facts come from the
@@ -84,7 +84,7 @@ func (s *snapshot) withFacts(path string, object func() *analysis.Definition, ro
 	root := a.app.Root
 	switch {
 	case isObjectFile(a.app, path):
-		e := newEntry(path, object())
+		e := analysis.NewEntry(path, object())
 		old := a.entry(path)
 		na, namesChanged := a.withEntry(e)
 		n := s.withApp(na)
@@ -92,7 +92,7 @@ func (s *snapshot) withFacts(path string, object func() *analysis.Definition, ro
 			return n, change{appRoot: root}
 		}
 		return n, change{file: path}
-	case isSourceFile(path) && !within(a.app.ObjectsDir, path):
+	case isSourceFile(path) && !safefs.Within(a.app.ObjectsDir, path):
 		r := route()
 		old := a.route(path)
 		if r == nil && old == nil {
@@ -165,7 +165,7 @@ func (s *Server) diskChanged(path string) {
 			s.addApp(a.app.Root)
 			return
 		}
-		if _, err := os.Stat(path); err == nil && cur.inWorkspace(path) && isAppRoot(filepath.Dir(path)) {
+		if _, err := os.Stat(path); err == nil && cur.inWorkspace(path) && analysis.IsAppRoot(filepath.Dir(path)) {
 			s.addApp(filepath.Dir(path))
 			return
 		}
@@ -176,7 +176,7 @@ func (s *Server) diskChanged(path string) {
 			return
 		}
 	}
-	if a := cur.appFor(path); a != nil && within(a.app.ObjectsDir, path) && filepath.Dir(path) != a.app.ObjectsDir {
+	if a := cur.appFor(path); a != nil && safefs.Within(a.app.ObjectsDir, path) && filepath.Dir(path) != a.app.ObjectsDir {
 		// A nested file or folder under objects/: rescan for NESTED_FILE.
 		s.addApp(a.app.Root)
 		return

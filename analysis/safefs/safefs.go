@@ -60,8 +60,15 @@ func NotRegular(path string, m fs.FileMode) error {
 	return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(m))}
 }
 
-// Within reports whether path is root or below it (both absolute and clean).
+// Within reports whether path is root or below it.
 func Within(root, path string) bool {
+	// Fast path for the common case, without filepath.Rel's allocations: both
+	// absolute and clean (so neither holds a ".." element) and path extends root
+	// by at least one element.
+	if len(path) > len(root) && path[len(root)] == filepath.Separator && strings.HasPrefix(path, root) &&
+		filepath.IsAbs(root) && filepath.Clean(root) == root && filepath.Clean(path) == path {
+		return true
+	}
 	rel, err := filepath.Rel(root, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

@@ -246,7 +246,7 @@ func (w *Config) read() {
 func (w *Config) rangeOf(path []string) textpos.Range {
 	// An array of tables has no span of its own: use its first block.
 	if _, ok := w.Doc.Loc(path...); !ok {
-		if l, ok := w.Doc.Loc(join(path, PathIndex(0))...); ok && l.Block {
+		if l, ok := w.Doc.Loc(JoinPath(path, PathIndex(0))...); ok && l.Block {
 			return w.Doc.Range(l.At)
 		}
 	}
@@ -270,7 +270,8 @@ func (w *Config) shapeError(path []string, msg string) {
 	w.ShapeErrors = append(w.ShapeErrors, Issue{At: w.rangeOf(path), Message: msg})
 }
 
-func join(prefix []string, parts ...string) []string {
+// JoinPath returns a new path: prefix followed by parts (prefix is not modified).
+func JoinPath(prefix []string, parts ...string) []string {
 	return append(append([]string(nil), prefix...), parts...)
 }
 
@@ -283,7 +284,7 @@ func displayPath(prefix []string, key string) string {
 }
 
 func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
-	dop := join(prefix, "durable_objects")
+	dop := JoinPath(prefix, "durable_objects")
 	m, ok := do.(map[string]any)
 	if !ok {
 		w.shapeError(dop, fmt.Sprintf(`"%s" should be a table with a "bindings" array`, displayPath(prefix, "durable_objects")))
@@ -293,7 +294,7 @@ func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
 	if !ok {
 		return nil
 	}
-	bp := join(dop, "bindings")
+	bp := JoinPath(dop, "bindings")
 	arr, ok := raw.([]any)
 	if !ok {
 		w.shapeError(bp, fmt.Sprintf(`"%s" should be an array`, displayPath(prefix, "durable_objects.bindings")))
@@ -301,7 +302,7 @@ func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
 	}
 	var out []DOBinding
 	for i, e := range arr {
-		ep := join(bp, PathIndex(i))
+		ep := JoinPath(bp, PathIndex(i))
 		em, ok := e.(map[string]any)
 		name, nameOK := em["name"].(string)
 		class, classOK := em["class_name"].(string)
@@ -309,7 +310,7 @@ func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
 			w.shapeError(ep, fmt.Sprintf(`"%s[%d]" should have string "name" and "class_name"`, displayPath(prefix, "durable_objects.bindings"), i))
 			continue
 		}
-		b := DOBinding{Name: name, ClassName: class, Env: env, Index: i, At: w.rangeOf(ep), ClassAt: w.valueRangeOf(join(ep, "class_name"))}
+		b := DOBinding{Name: name, ClassName: class, Env: env, Index: i, At: w.rangeOf(ep), ClassAt: w.valueRangeOf(JoinPath(ep, "class_name"))}
 		b.ScriptName, _ = em["script_name"].(string)
 		b.Environment, _ = em["environment"].(string)
 		out = append(out, b)
@@ -335,24 +336,24 @@ func (w *Config) readMigrations(raw any) {
 		if !ok {
 			w.shapeError(mp, fmt.Sprintf(`"migrations[%d].tag" is a required string`, i))
 		}
-		mig.Tag, mig.TagAt = tag, w.valueRangeOf(join(mp, "tag"))
+		mig.Tag, mig.TagAt = tag, w.valueRangeOf(JoinPath(mp, "tag"))
 		mig.NewClasses = w.readClassList(em, mp, i, "new_classes")
 		mig.NewSqliteClasses = w.readClassList(em, mp, i, "new_sqlite_classes")
 		mig.DeletedClasses = w.readClassList(em, mp, i, "deleted_classes")
 		if rr, ok := em["renamed_classes"]; ok {
 			rarr, ok := rr.([]any)
 			if !ok {
-				w.shapeError(join(mp, "renamed_classes"), fmt.Sprintf(`Expected "migrations[%d].renamed_classes" to be an array of "{from: string, to: string}" objects`, i))
+				w.shapeError(JoinPath(mp, "renamed_classes"), fmt.Sprintf(`Expected "migrations[%d].renamed_classes" to be an array of "{from: string, to: string}" objects`, i))
 			}
 			for j, r := range rarr {
 				rm, _ := r.(map[string]any)
 				from, fromOK := rm["from"].(string)
 				to, toOK := rm["to"].(string)
 				if !fromOK || !toOK {
-					w.shapeError(join(mp, "renamed_classes", PathIndex(j)), fmt.Sprintf(`Expected "migrations[%d].renamed_classes" to be an array of "{from: string, to: string}" objects`, i))
+					w.shapeError(JoinPath(mp, "renamed_classes", PathIndex(j)), fmt.Sprintf(`Expected "migrations[%d].renamed_classes" to be an array of "{from: string, to: string}" objects`, i))
 					continue
 				}
-				mig.RenamedClasses = append(mig.RenamedClasses, ClassRename{From: from, To: to, At: w.rangeOf(join(mp, "renamed_classes", PathIndex(j)))})
+				mig.RenamedClasses = append(mig.RenamedClasses, ClassRename{From: from, To: to, At: w.rangeOf(JoinPath(mp, "renamed_classes", PathIndex(j)))})
 			}
 		}
 		w.Migrations = append(w.Migrations, mig)
@@ -364,7 +365,7 @@ func (w *Config) readClassList(m map[string]any, mp []string, i int, key string)
 	if !ok {
 		return nil
 	}
-	kp := join(mp, key)
+	kp := JoinPath(mp, key)
 	arr, ok := raw.([]any)
 	if !ok {
 		w.shapeError(kp, fmt.Sprintf(`Expected "migrations[%d].%s" to be an array of strings`, i, key))
@@ -374,10 +375,10 @@ func (w *Config) readClassList(m map[string]any, mp []string, i int, key string)
 	for j, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			w.shapeError(join(kp, PathIndex(j)), fmt.Sprintf(`Expected "migrations[%d].%s" to be an array of strings`, i, key))
+			w.shapeError(JoinPath(kp, PathIndex(j)), fmt.Sprintf(`Expected "migrations[%d].%s" to be an array of strings`, i, key))
 			continue
 		}
-		out = append(out, ClassRef{Name: s, At: w.rangeOf(join(kp, PathIndex(j)))})
+		out = append(out, ClassRef{Name: s, At: w.rangeOf(JoinPath(kp, PathIndex(j)))})
 	}
 	return out
 }

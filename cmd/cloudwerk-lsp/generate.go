@@ -22,6 +22,20 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// parseRenames reads --rename Old=New values; a malformed one is reported on
+// stderr under the subcommand's name and ok is false.
+func parseRenames(cmd string, values []string, stderr io.Writer) (renames []codegen.Rename, ok bool) {
+	for _, r := range values {
+		from, to, ok := strings.Cut(r, "=")
+		if !ok || from == "" || to == "" {
+			fmt.Fprintf(stderr, "cloudwerk-lsp %s: --rename %q: want Old=New\n", cmd, r)
+			return nil, false
+		}
+		renames = append(renames, codegen.Rename{From: from, To: to})
+	}
+	return renames, true
+}
+
 func runGenerate(args []string) int {
 	return generateMain(args, os.Stdout, os.Stderr)
 }
@@ -74,13 +88,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Targets = t
 	}
-	for _, r := range renames {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" {
-			fmt.Fprintf(stderr, "cloudwerk-lsp generate: --rename %q: want Old=New\n", r)
-			return exitUsage
-		}
-		opts.Renames = append(opts.Renames, codegen.Rename{From: from, To: to})
+	var ok bool
+	if opts.Renames, ok = parseRenames("generate", renames, stderr); !ok {
+		return exitUsage
 	}
 
 	// A file may change between planning and writing (an editor saving); plan again once.
@@ -93,9 +103,6 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		changes, err := codegen.Plan(app, opts)
 		if err != nil {
 			fmt.Fprintf(stderr, "cloudwerk-lsp generate: %v\n", err)
-			if errors.Is(err, codegen.ErrNoWranglerPlanner) {
-				return exitUsage
-			}
 			return exitFindings
 		}
 		// Decisions only the user can make (an orphaned class) are not errors of the

@@ -66,13 +66,8 @@ func migrationsMain(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opts := codegen.Options{Deletes: deletes}
-	for _, r := range renames {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" {
-			fmt.Fprintf(stderr, "cloudwerk-lsp migrations: --rename wants Old=New, got %q\n", r)
-			return exitUsage
-		}
-		opts.Renames = append(opts.Renames, codegen.Rename{From: from, To: to})
+	if opts.Renames, ok = parseRenames("migrations", renames, stderr); !ok {
+		return exitUsage
 	}
 	apps, err := loadApps(firstOr(dir, ""))
 	if err != nil {
