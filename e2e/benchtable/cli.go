@@ -5,18 +5,18 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cloudwerk/cloudwerk-lsp/internal/benchapp"
 )
 
 // sample is one run of the binary.
@@ -81,36 +81,18 @@ func runBinary(bin, dir string, env []string, wantExit int, lim runLimits, args 
 func watchRSS(pid int, maxKB int64, over, stop chan struct{}) {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
-	status := "/proc/" + strconv.Itoa(pid) + "/status"
 	for {
 		select {
 		case <-stop:
 			return
 		case <-t.C:
 		}
-		if kb := vmRSS(status); kb > maxKB {
+		if kb := benchapp.RSSKB(strconv.Itoa(pid)); kb > maxKB {
 			close(over)
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 			return
 		}
 	}
-}
-
-// vmRSS reads VmRSS (KiB) from a /proc status file; 0 when unavailable.
-func vmRSS(status string) int64 {
-	f, err := os.Open(status)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb
-		}
-	}
-	return 0
 }
 
 type countingWriter struct{ n int64 }

@@ -4,10 +4,12 @@
 package benchapp
 
 import (
+	"bufio"
 	_ "embed"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -44,6 +46,24 @@ func ManyMethods(n int) []byte {
 
 // EditMarker is a statement of method k in ManyMethods ending in the digit 0.
 func EditMarker(k int) string { return fmt.Sprintf("this.state.total += by * %d + 0", k) }
+
+// RSSKB is the resident set of process pid ("self" for this one) in KiB, read
+// from /proc/<pid>/status; 0 where that is unavailable.
+func RSSKB(pid string) int64 {
+	f, err := os.Open("/proc/" + pid + "/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb
+		}
+	}
+	return 0
+}
 
 // WriteObjects writes n object files (Object(0..n-1)) into root/app/objects,
 // with an empty cloudwerk.config.ts at root.
