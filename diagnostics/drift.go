@@ -74,25 +74,33 @@ type drift struct {
 	fix     *Fix // the wrangler edit generate would make, when it can be made
 
 	bindingIdx map[string]bindingIndex // by env ("" = top level)
+
+	// recordable, worked out once: it runs every object's rules (several
+	// passes asked for it per check).
+	recordableDone bool
+	recordableList []*analysis.Entry
 }
 
 // recordable returns the objects generate would record in the ledger: valid,
 // without error-level findings, storage statically known. The others get no
 // drift findings; their own findings say what to fix first.
 func (d *drift) recordable() []*analysis.Entry {
+	if d.recordableDone {
+		return d.recordableList
+	}
+	d.recordableDone = true
 	blocked := map[string]bool{}
 	for _, o := range codegen.ManagedObjects(d.app) {
 		if o.Blocked != "" {
 			blocked[o.Path] = true
 		}
 	}
-	var out []*analysis.Entry
 	for _, e := range codegen.Objects(d.app) {
 		if !blocked[e.Path] {
-			out = append(out, e)
+			d.recordableList = append(d.recordableList, e)
 		}
 	}
-	return out
+	return d.recordableList
 }
 
 // defaultKV reports an object without `sqlite`: KV-backed by the runtime's default.
