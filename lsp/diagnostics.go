@@ -275,7 +275,11 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 			p.current[path] = list
 		}
 		p.curMu.Unlock()
-		p.publish(ctx, snap, path, list)
+		// Committed findings are always sent, under the connection's context: a
+		// newer change cancels ctx, and a pass cut short here would leave every
+		// file it had not reached with stale findings (the newer pass publishes
+		// only what it recomputes).
+		p.publish(p.s.ctx, snap, path, list)
 	}
 	if !again.empty() {
 		p.add(again) // after publishing: this pass is done, so the cancel it makes is harmless

@@ -207,9 +207,10 @@ func TestOutOfRangeEditIsReportedAndIgnored(t *testing.T) {
 		}
 		return false
 	})
-	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 2, nil)
-	if got := e.conn.s.snap.Load().open[filepath.Join(e.root, "app/objects/counter.ts")].text; got != text {
-		t.Fatal("document changed by an out-of-range edit")
+	// Nothing of the change applies: the text and the version stay.
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 1, nil)
+	if got := e.conn.s.snap.Load().open[filepath.Join(e.root, "app/objects/counter.ts")]; got.text != text || got.version != 1 {
+		t.Fatalf("document changed by an out-of-range edit: version %d", got.version)
 	}
 }
 

@@ -38,6 +38,9 @@ type testClient struct {
 	created   []protocol.ProgressToken
 	registers []protocol.Registration
 	applied   []protocol.WorkspaceEdit
+
+	// onPublish, when set, runs (outside the lock) for every publishDiagnostics.
+	onPublish func(*protocol.PublishDiagnosticsParams)
 }
 
 func newTestClient() *testClient {
@@ -59,6 +62,9 @@ func (c *testClient) PublishDiagnostics(ctx context.Context, p *protocol.Publish
 		cp.Diagnostics = append(make([]protocol.Diagnostic, 0, len(p.Diagnostics)), p.Diagnostics...)
 	}
 	c.record(func() { c.diags[p.URI] = &cp; c.publishes++ })
+	if c.onPublish != nil {
+		c.onPublish(p)
+	}
 	return nil
 }
 

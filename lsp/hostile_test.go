@@ -3,9 +3,11 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -215,5 +217,73 @@ func TestNothingLandsOutsideTheRoot(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) != 2 {
 		t.Errorf("files appeared outside the root: %v", entries)
+	}
+}
+
+// TestMultiEditChangeIsAllOrNothing: a didChange whose middle edit does not fit
+// leaves the document exactly as it was (no half-applied first edit), and a
+// later valid change applies to that text.
+func TestMultiEditChangeIsAllOrNothing(t *testing.T) {
+	e := newEnv(t, map[string]string{"cloudwerk.config.ts": "export default {}\n", "app/objects/counter.ts": objectSource("")})
+	e.initialize(protocol.ClientCapabilities{})
+	text := e.open("app/objects/counter.ts", 1)
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 1, nil)
+	doc := protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: e.uri("app/objects/counter.ts")}, Version: 2}
+	at := func(line, char uint32) protocol.Position { return protocol.Position{Line: line, Character: char} }
+	err := e.server.DidChange(e.ctx, &protocol.DidChangeTextDocumentParams{TextDocument: doc, ContentChanges: []protocol.TextDocumentContentChangeEvent{
+		&protocol.TextDocumentContentChangePartial{Range: protocol.Range{Start: at(0, 0), End: at(0, 0)}, Text: "// first\n"},
+		&protocol.TextDocumentContentChangePartial{Range: protocol.Range{Start: at(500, 0), End: at(500, 0)}, Text: "bad"},
+		&protocol.TextDocumentContentChangePartial{Range: protocol.Range{Start: at(0, 0), End: at(0, 0)}, Text: "// third\n"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client.waitFor(t, "the resynchronise message", func() bool {
+		for _, m := range e.client.messages {
+			if strings.Contains(m, "edit 2 of 3") && strings.Contains(m, "resynchronise") {
+				return true
+			}
+		}
+		return false
+	})
+	path := filepath.Join(e.root, "app/objects/counter.ts")
+	if got := e.conn.s.snap.Load().open[path]; got.text != text || got.version != 1 {
+		t.Fatalf("a refused change was half applied (version %d):\n%s", got.version, got.text)
+	}
+	if got := string(e.conn.s.docs[path].doc.Text()); got != text {
+		t.Fatalf("the parsed document holds a half-applied change:\n%s", got)
+	}
+	doc.Version = 3
+	if err := e.server.DidChange(e.ctx, &protocol.DidChangeTextDocumentParams{TextDocument: doc, ContentChanges: []protocol.TextDocumentContentChangeEvent{
+		&protocol.TextDocumentContentChangePartial{Range: protocol.Range{Start: at(0, 0), End: at(0, 0)}, Text: "// ok\n"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	e.client.waitDiags(t, e.uri("app/objects/counter.ts"), 3, nil)
+	if got := e.conn.s.snap.Load().open[path].text; got != "// ok\n"+text {
+		t.Fatalf("the next change applied to the wrong text:\n%s", got)
+	}
+}
+
+// TestCancelledPassStillPublishesEveryFile: a newer change that cancels a
+// whole-app pass while it is publishing must not leave the files the pass had
+// not reached without their findings.
+func TestCancelledPassStillPublishesEveryFile(t *testing.T) {
+	const n = 60
+	files := map[string]string{"cloudwerk.config.ts": "export default {}\n"}
+	for i := range n {
+		files[fmt.Sprintf("app/objects/obj%02d.ts", i)] = "export default 1\n" // INVALID_DEFINITION each
+	}
+	e := newEnv(t, files)
+	var once sync.Once
+	e.client.onPublish = func(p *protocol.PublishDiagnosticsParams) {
+		if strings.HasSuffix(string(p.URI), "obj00.ts") {
+			// A change arrives while the pass publishes: it cancels the pass.
+			once.Do(func() { e.conn.s.diag.schedule(change{file: filepath.Join(e.root, "app/objects/obj00.ts")}) })
+		}
+	}
+	e.initialize(protocol.ClientCapabilities{})
+	for i := range n {
+		e.client.waitDiags(t, e.uri(fmt.Sprintf("app/objects/obj%02d.ts", i)), -1, hasCode("INVALID_DEFINITION"))
 	}
 }

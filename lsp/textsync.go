@@ -5,6 +5,7 @@ package lsp
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
@@ -38,9 +39,10 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	return nil
 }
 
-// DidChange applies the edits in order. An edit whose range does not fit the
-// document is reported to the client and skipped, together with the edits after
-// it, so the document never holds a half-applied change.
+// DidChange applies the edits in order, all or nothing: when one edit's range
+// does not fit the text the edits before it produced, the whole change is
+// refused (the document keeps its previous text and version) and the client
+// is told to resynchronise.
 func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
 	path, ok := uriToPath(params.TextDocument.URI)
 	if !ok {
@@ -52,16 +54,24 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		return nil
 	}
 	if badEdit != nil {
-		s.showToClient(protocol.MessageTypeError, "cloudwerk: ignored an edit to %s at version %d: %v; reopen the file to resynchronise",
+		s.showToClient(protocol.MessageTypeError, "cloudwerk: ignored the change to %s at version %d: %v; reopen the file to resynchronise",
 			params.TextDocument.URI, params.TextDocument.Version, badEdit)
 	}
 	s.diag.scheduleOpen(ch, path)
 	return nil
 }
 
-// applyChanges applies a didChange to the open document and the snapshot. It
-// reports the first edit that did not fit (that edit and the ones after it are
-// skipped) and whether the document was open at all.
+// pendingEdit is one checked edit of a didChange, in byte offsets.
+type pendingEdit struct {
+	start, end int
+	text       string
+	whole      bool
+}
+
+// applyChanges applies a didChange to the open document and the snapshot. Every
+// edit is first checked against the text the edits before it produce; the
+// first that does not fit is reported and nothing is applied. open reports
+// whether the document was open at all.
 func (s *Server) applyChanges(path string, params *protocol.DidChangeTextDocumentParams) (ch change, badEdit error, open bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -69,33 +79,43 @@ func (s *Server) applyChanges(path string, params *protocol.DidChangeTextDocumen
 	if d == nil {
 		return change{}, nil, false
 	}
+	text := d.text
+	edits := make([]pendingEdit, 0, len(params.ContentChanges))
 	for i, c := range params.ContentChanges {
 		switch c := c.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			d.text = strings.Clone(c.Text)
-			d.doc.SetText([]byte(d.text))
+			text = strings.Clone(c.Text)
+			edits = append(edits, pendingEdit{text: text, whole: true})
 		case *protocol.TextDocumentContentChangePartial:
-			start, end, err := rangeToOffsets(d.text, c.Range)
-			if err == nil {
-				err = d.doc.Edit(start, end, c.Text)
-			}
+			start, end, err := rangeToOffsets(text, c.Range)
 			if err != nil {
-				badEdit = err
 				s.log.Warn("out-of-range edit", zap.String("uri", string(params.TextDocument.URI)), zap.Int("change", i), zap.Error(err))
-				break
+				return change{}, fmt.Errorf("edit %d of %d: %w", i+1, len(params.ContentChanges), err), true
 			}
-			d.text = d.text[:start] + c.Text + d.text[end:]
+			text = text[:start] + c.Text + text[end:]
+			edits = append(edits, pendingEdit{start: start, end: end, text: c.Text})
 		}
-		if badEdit != nil {
+	}
+	for _, e := range edits {
+		if e.whole {
+			d.doc.SetText([]byte(e.text))
+			continue
+		}
+		if err := d.doc.Edit(e.start, e.end, e.text); err != nil {
+			// The ranges were checked on the same text, so this is a bug: take the
+			// checked result whole rather than let the document diverge.
+			s.log.Error("document edit failed after its range was checked", zap.String("uri", string(params.TextDocument.URI)), zap.Error(err))
+			d.doc.SetText([]byte(text))
 			break
 		}
 	}
+	d.text = text
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withOpen(&openFile{uri: params.TextDocument.URI, path: path, version: params.TextDocument.Version, text: d.text})
 		n, ch = n.withDocument(path, d.doc)
 		return n
 	})
-	return ch, badEdit, true
+	return ch, nil, true
 }
 
 // DidClose hands the file back to the disk: its diagnostics now come from the
