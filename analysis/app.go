@@ -155,18 +155,26 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 // stands for itself; otherwise the tree below it is searched, skipping
 // node_modules and dot folders and not descending into an app once found.
 func FindApps(dirs ...string) ([]string, error) {
+	out, _, err := FindAppsBounded(0, dirs...)
+	return out, err
+}
+
+// FindAppsBounded is FindApps that stops after visiting maxDirs folders (0: no
+// bound), reporting whether it stopped early (the apps found so far are returned).
+func FindAppsBounded(maxDirs int, dirs ...string) (apps []string, truncated bool, err error) {
 	var out []string
+	visited := 0
 	for _, d := range dirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {
-			return nil, fmt.Errorf("find apps: %w", err)
+			return nil, false, fmt.Errorf("find apps: %w", err)
 		}
 		info, err := os.Stat(abs)
 		if err != nil {
-			return nil, fmt.Errorf("find apps: %w", err)
+			return nil, false, fmt.Errorf("find apps: %w", err)
 		}
 		if !info.IsDir() {
-			return nil, fmt.Errorf("find apps: %s is not a folder", abs)
+			return nil, false, fmt.Errorf("find apps: %s is not a folder", abs)
 		}
 		err = filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
 			if err != nil {
@@ -181,6 +189,10 @@ func FindApps(dirs ...string) ([]string, error) {
 			if path != abs && (e.Name() == "node_modules" || strings.HasPrefix(e.Name(), ".")) {
 				return filepath.SkipDir
 			}
+			if visited++; maxDirs > 0 && visited > maxDirs {
+				truncated = true
+				return filepath.SkipAll
+			}
 			if IsAppRoot(path) {
 				out = append(out, path)
 				return filepath.SkipDir
@@ -188,11 +200,11 @@ func FindApps(dirs ...string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("find apps: %w", err)
+			return nil, false, fmt.Errorf("find apps: %w", err)
 		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return slices.Compact(out), truncated, nil
 }
 
 // configFileNames are the names Cloudwerk loads its config from.

@@ -10,13 +10,19 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
 
-// findApps returns the roots of the Cloudwerk apps inside folder.
-func findApps(folder string) []string {
-	roots, err := analysis.FindApps(folder)
+// scanDirBudget bounds the folders the search for apps visits per workspace
+// folder: a client that opens a huge tree (a home folder) gets the apps found
+// within it and a message, not a walk of every disk.
+var scanDirBudget = 20000
+
+// findApps returns the roots of the Cloudwerk apps inside folder, and whether
+// the search stopped at scanDirBudget.
+func findApps(folder string) ([]string, bool) {
+	roots, truncated, err := analysis.FindAppsBounded(scanDirBudget, folder)
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	return roots
+	return roots, truncated
 }
 
 // loadApp reads one app from disk; nil when root is not a readable folder.

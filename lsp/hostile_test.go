@@ -287,3 +287,53 @@ func TestCancelledPassStillPublishesEveryFile(t *testing.T) {
 		e.client.waitDiags(t, e.uri(fmt.Sprintf("app/objects/obj%02d.ts", i)), -1, hasCode("INVALID_DEFINITION"))
 	}
 }
+
+// TestFilesystemRootIsNotAWorkspace: a client rootUri of file:/// is refused
+// with a message (no scan of the whole filesystem, no writes anywhere), and a
+// workspace too large to search is bounded, with a message.
+func TestFilesystemRootIsNotAWorkspace(t *testing.T) {
+	e := newEnv(t, nil)
+	root := uri.URI("file:///")
+	if _, err := e.server.Initialize(e.ctx, &protocol.InitializeParams{RootURI: &root}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.server.Initialized(e.ctx, &protocol.InitializedParams{}); err != nil {
+		t.Fatal(err)
+	}
+	e.client.waitFor(t, "the refusal", func() bool {
+		for _, m := range e.client.messages {
+			if strings.Contains(m, "not serving /") {
+				return true
+			}
+		}
+		return false
+	})
+	if f := e.conn.s.snap.Load().folders; len(f) != 0 {
+		t.Fatalf("workspace folders = %v", f)
+	}
+	arg, _ := json.Marshal("/etc/hostname")
+	to, _ := json.Marshal("/etc/hostname.moved")
+	if _, err := e.server.ExecuteCommand(e.ctx, &protocol.ExecuteCommandParams{Command: cmdRenameFiles, Arguments: []protocol.LSPAny{arg, to}}); err == nil {
+		t.Fatal("renameFiles accepted a path with no workspace")
+	}
+}
+
+func TestAppSearchIsBounded(t *testing.T) {
+	files := map[string]string{"0near/cloudwerk.config.ts": "export default {}\n"}
+	deep := "a/b/c/d/e/f/g/h/i/j/k/l"
+	files[deep+"/cloudwerk.config.ts"] = "export default {}\n"
+	e := newEnv(t, files)
+	old := scanDirBudget
+	scanDirBudget = 8
+	t.Cleanup(func() { scanDirBudget = old })
+	e.initialize(protocol.ClientCapabilities{})
+	e.client.waitFor(t, "the bound message", func() bool {
+		for _, m := range e.client.messages {
+			if strings.Contains(m, "stopped looking for Cloudwerk apps") {
+				return true
+			}
+		}
+		return false
+	})
+	e.client.waitFor(t, "the app found within the bound", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
+}

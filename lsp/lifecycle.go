@@ -58,7 +58,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}
 	s.caps = readClientCaps(&params.Capabilities)
 	s.diagOpts = readInitOptions(params.InitializationOptions, s.log)
-	folders := initialFolders(params)
+	folders := s.workspaceFolders(initialFolders(params))
 	s.update(func(cur *snapshot) *snapshot {
 		n := cur.clone()
 		n.folders = folders
@@ -100,6 +100,22 @@ func readInitOptions(raw []byte, log *zap.Logger) diagnostics.Options {
 		opts.Severity[diagnostics.Code(code)] = sev
 	}
 	return opts
+}
+
+// workspaceFolders drops the folders the server refuses to serve: a
+// filesystem root (a client's rootUri of file:///) would make the whole
+// filesystem the workspace, to scan and to write in. It says so.
+func (s *Server) workspaceFolders(folders []string) []string {
+	out := folders[:0:0]
+	for _, f := range folders {
+		if filepath.Dir(f) == f {
+			s.log.Warn("refusing a filesystem root as workspace folder", zap.String("folder", f))
+			s.showToClient(protocol.MessageTypeWarning, "cloudwerk: not serving %s: a filesystem root is not a project folder (open the folder of your Cloudwerk app)", f)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // initialFolders reads workspaceFolders, falling back to rootUri and rootPath.
@@ -175,7 +191,12 @@ func (s *Server) scan(ctx context.Context, folders []string) {
 	prog := s.beginProgress(ctx, "Cloudwerk: scanning workspace")
 	var roots []string
 	for _, f := range folders {
-		roots = append(roots, findApps(f)...)
+		found, truncated := findApps(f)
+		if truncated {
+			s.log.Warn("app search stopped", zap.String("folder", f), zap.Int("folders", scanDirBudget))
+			s.showToClient(protocol.MessageTypeWarning, "cloudwerk: stopped looking for Cloudwerk apps in %s after %d folders; open the project folder itself to see every app", f, scanDirBudget)
+		}
+		roots = append(roots, found...)
 	}
 	for i, root := range roots {
 		if ctx.Err() != nil {
@@ -216,6 +237,7 @@ func (s *Server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			added = append(added, p)
 		}
 	}
+	added = s.workspaceFolders(added)
 	var dropped []string
 	s.update(func(cur *snapshot) *snapshot {
 		n := cur.clone()
