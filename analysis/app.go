@@ -26,11 +26,23 @@ import (
 // Only a root that is not a readable folder is an error; files that cannot be
 // read are recorded in App.FileErrors and the rest of the app still loads.
 func LoadApp(root string) (*App, error) {
-	return loadApp(root, cacheDirFromEnv())
+	return loadApp(root, cacheDirFromEnv(), nil)
 }
 
-// loadApp is LoadApp with an explicit cache folder ("" disables the cache).
-func loadApp(root, cacheDir string) (*App, error) {
+// Overlay maps file paths to content that stands in for the file on disk: an
+// editor's unsaved buffer of a cloudwerk config or wrangler file.
+type Overlay map[string][]byte
+
+// LoadAppOverlay is LoadApp reading the cloudwerk config and the wrangler file
+// from overlay when it holds them, so findings, fixes and generated edits are
+// computed on what the user sees.
+func LoadAppOverlay(root string, overlay Overlay) (*App, error) {
+	return loadApp(root, cacheDirFromEnv(), overlay)
+}
+
+// loadApp is LoadApp with an explicit cache folder ("" disables the cache)
+// and overlay.
+func loadApp(root, cacheDir string, overlay Overlay) (*App, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("load app: %w", err)
@@ -48,7 +60,7 @@ func loadApp(root, cacheDir string) (*App, error) {
 	cacheCh := make(chan *fileCache, 1)
 	go func() { cacheCh <- openCache(cacheDir, abs) }()
 
-	cfg := ReadConfig(abs)
+	cfg := readConfig(abs, overlay)
 	disc := Discover(cfg)
 	app := &App{Root: abs, Config: cfg, ObjectsDir: disc.ObjectsDir, Nested: disc.Nested}
 	app.FileErrors = append(app.FileErrors, disc.FileErrors...)
@@ -63,7 +75,15 @@ func loadApp(root, cacheDir string) (*App, error) {
 	}
 	// The wrangler file is read while the workers are busy with the sources.
 	wranglerCh := make(chan *wrangler.Config, 1)
-	go func() { wranglerCh <- wrangler.Load(abs) }()
+	go func() {
+		w := wrangler.Load(abs)
+		if data, ok := overlay[pathOf(w)]; ok {
+			others := w.Ambiguous
+			w = wrangler.Parse(w.Path, data)
+			w.Ambiguous = others
+		}
+		wranglerCh <- w
+	}()
 	runJobs(jobs, cache)
 
 	var entries []*Entry
@@ -89,6 +109,13 @@ func loadApp(root, cacheDir string) (*App, error) {
 		cache.save(jobs, started)
 	}
 	return app, nil
+}
+
+func pathOf(w *wrangler.Config) string {
+	if w == nil {
+		return ""
+	}
+	return w.Path
 }
 
 // loadJob is one file to read; the worker fills rec (or err).

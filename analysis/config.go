@@ -34,7 +34,11 @@ func DefaultExtensions() []string { return []string{".ts", ".tsx"} }
 // (defaults when there is none). Root is made absolute and cleaned. Values that
 // are not literals (or not allowed) fall back to the default with an Issue
 // pointing at the value.
-func ReadConfig(root string) Config {
+func ReadConfig(root string) Config { return readConfig(root, nil) }
+
+// readConfig is ReadConfig with the config file's content taken from overlay
+// when it holds it.
+func readConfig(root string, overlay Overlay) Config {
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
 	}
@@ -42,6 +46,11 @@ func ReadConfig(root string) Config {
 	cfg := Config{Root: root, AppDir: DefaultAppDir, Extensions: DefaultExtensions()}
 	for _, name := range ConfigFileNames {
 		p := filepath.Join(root, name)
+		if src, ok := overlay[p]; ok {
+			cfg.File = p
+			readConfigSource(&cfg, src)
+			return cfg
+		}
 		info, err := os.Stat(p)
 		if err != nil || info.IsDir() {
 			continue

@@ -70,7 +70,7 @@ func writeBenchObjects(b *testing.B, n int, first []byte) string {
 // without waking the diagnostics worker.
 func loadBenchApp(b *testing.B, s *Server, root string, n int) {
 	b.Helper()
-	app := loadApp(root)
+	app := loadApp(root, nil)
 	if app == nil || len(app.Manifest.Entries) != n {
 		b.Fatalf("loaded %v", app)
 	}

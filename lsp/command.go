@@ -88,6 +88,9 @@ func (s *Server) generate(ctx context.Context, args []string) (string, error) {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
+		if p := snap.unsavedConfig(a); p != "" {
+			return "", fmt.Errorf("%s has unsaved changes: save it first (generate writes the files on disk; the source action edits the buffer)", p)
+		}
 		// The same rule as the CLI: objects that are not facts yet stay out of the ledger.
 		if opts.Targets == 0 || opts.Targets&codegen.TargetWrangler != 0 {
 			if p, err := codegen.PlanWrangler(a.materialized(), opts); err == nil {

@@ -81,29 +81,28 @@ func newPublisher(s *Server) *publisher {
 
 // schedule queues a change and cancels the running pass, which is now stale
 // (its work is merged back and redone with the newest snapshot).
-func (p *publisher) schedule(ch change) {
-	var w work
-	if ch.appRoot != "" {
-		setAdd(&w.apps, ch.appRoot)
-	}
-	if ch.file != "" {
-		setAdd(&w.files, ch.file)
-	}
-	p.add(w)
-}
+func (p *publisher) schedule(ch change) { p.add(ch.work()) }
 
 // scheduleOpen is schedule plus an unconditional publish for the open file path,
 // whose version changed.
 func (p *publisher) scheduleOpen(ch change, path string) {
+	w := ch.work()
+	setAdd(&w.touch, path)
+	p.add(w)
+}
+
+// work is what ch asks the diagnostics worker to recompute.
+func (ch change) work() work {
 	var w work
-	if ch.appRoot != "" {
-		setAdd(&w.apps, ch.appRoot)
+	for _, root := range append([]string{ch.appRoot}, ch.moreApps...) {
+		if root != "" {
+			setAdd(&w.apps, root)
+		}
 	}
 	if ch.file != "" {
 		setAdd(&w.files, ch.file)
 	}
-	setAdd(&w.touch, path)
-	p.add(w)
+	return w
 }
 
 func (p *publisher) scheduleApp(root string) { p.schedule(change{appRoot: root}) }

@@ -26,8 +26,8 @@ func findApps(folder string) ([]string, bool) {
 }
 
 // loadApp reads one app from disk; nil when root is not a readable folder.
-func loadApp(root string) *analysis.App {
-	app, err := analysis.LoadApp(root)
+func loadApp(root string, overlay analysis.Overlay) *analysis.App {
+	app, err := analysis.LoadAppOverlay(root, overlay)
 	if err != nil {
 		return nil
 	}

@@ -131,6 +131,20 @@ func (s *snapshot) inWorkspace(path string) bool {
 	return false
 }
 
+// unsavedConfig returns an open cloudwerk config or wrangler file of the app
+// whose buffer differs from the disk, or "".
+func (s *snapshot) unsavedConfig(a *appState) string {
+	for path, f := range s.open {
+		if !isAppConfigFile(path) || path != a.app.Config.File && (a.app.Wrangler == nil || path != a.app.Wrangler.Path) {
+			continue
+		}
+		if disk, err := safefs.ReadFile(path); err != nil || string(disk) != f.text {
+			return path
+		}
+	}
+	return ""
+}
+
 // folderOf returns the deepest workspace folder holding path, or "".
 func (s *snapshot) folderOf(path string) string {
 	best := ""

@@ -35,6 +35,12 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	})
 	s.mu.Unlock()
 	s.log.Debug("didOpen", zap.String("uri", string(params.TextDocument.URI)), zap.Int32("version", params.TextDocument.Version))
+	if isCloudwerkConfig(path) {
+		// The app was loaded from the disk; a buffer that differs reshapes it.
+		if disk, err := safefs.ReadFile(path); err != nil || string(disk) != text {
+			s.reloadForConfig(path)
+		}
+	}
 	s.diag.scheduleOpen(ch, path)
 	return nil
 }
@@ -56,6 +62,8 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	if badEdit != nil {
 		s.showToClient(protocol.MessageTypeError, "cloudwerk: ignored the change to %s at version %d: %v; reopen the file to resynchronise",
 			params.TextDocument.URI, params.TextDocument.Version, badEdit)
+	} else if isCloudwerkConfig(path) {
+		s.reloadForConfig(path) // the unsaved config is what the engine reads
 	}
 	s.diag.scheduleOpen(ch, path)
 	return nil
@@ -141,6 +149,9 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	s.mu.Unlock()
 	if reload != "" {
 		s.background(func() { s.addApp(reload) }) // reads the whole app: off the read loop
+	}
+	if isAppConfigFile(path) {
+		s.reloadForConfig(path) // the disk's content stands in for the closed buffer again
 	}
 	s.diag.scheduleOpen(ch, path)
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
 // docState is the mutable parse state of one open document: its text and the
@@ -23,28 +24,60 @@ type docState struct {
 	doc  *analysis.Document
 }
 
-// addApp loads (or reloads) the app at root from disk, applies the open
-// documents inside it and schedules a full diagnostics pass for it.
+// addApp loads (or reloads) the app at root from disk, with the unsaved
+// buffers of open cloudwerk config and wrangler files standing in for those
+// files, applies the open documents inside it and schedules a full
+// diagnostics pass for it.
 func (s *Server) addApp(root string) {
-	app := loadApp(root)
+	s.mu.Lock()
+	overlay := s.configOverlayLocked()
+	s.mu.Unlock()
+	app := loadApp(root, overlay)
 	if app == nil {
 		s.removeApp(root)
 		return
 	}
 	s.mu.Lock()
+	if cfg := app.Config.File; cfg != "" && string(overlay[cfg]) != s.docText(cfg, string(overlay[cfg])) {
+		// The config buffer changed while the app loaded: the reload that edit
+		// scheduled replaces this one.
+		s.mu.Unlock()
+		return
+	}
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withApp(&appState{app: app})
 		for path := range cur.open {
-			if a := n.appFor(path); a != nil && a.app.Root == root {
-				if d := s.docs[path]; d != nil {
-					n, _ = n.withDocument(path, d.doc)
-				}
+			if d := s.docs[path]; d != nil && (isWranglerFile(path) || n.appFor(path) != nil && n.appFor(path).app.Root == root) {
+				n, _ = n.withDocument(path, d.doc) // wrangler buffers too: one may have changed during the load
 			}
 		}
 		return n
 	})
 	s.mu.Unlock()
 	s.diag.scheduleApp(root)
+}
+
+// configOverlayLocked returns the buffers of the open cloudwerk config and
+// wrangler files: the engine reads them instead of the disk. s.mu is held.
+func (s *Server) configOverlayLocked() analysis.Overlay {
+	var o analysis.Overlay
+	for path, d := range s.docs {
+		if isAppConfigFile(path) {
+			if o == nil {
+				o = analysis.Overlay{}
+			}
+			o[path] = []byte(d.text)
+		}
+	}
+	return o
+}
+
+// docText returns the open buffer of path, or def when it is not open. s.mu is held.
+func (s *Server) docText(path, def string) string {
+	if d := s.docs[path]; d != nil {
+		return d.text
+	}
+	return def
 }
 
 // removeApp drops the app at root and clears its diagnostics.
@@ -55,8 +88,9 @@ func (s *Server) removeApp(root string) {
 
 // change says what a content change invalidated.
 type change struct {
-	appRoot string // app needing a full pass ("" when none)
-	file    string // file needing its own findings recomputed ("" when none)
+	appRoot  string   // app needing a full pass ("" when none)
+	moreApps []string // more apps needing one (a wrangler file several apps share)
+	file     string   // file needing its own findings recomputed ("" when none)
 }
 
 // withContent returns a snapshot where path's facts come from src, and what
@@ -71,7 +105,58 @@ func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 // withDocument is withContent for an open document: its facts come from the
 // document's incremental re-parse.
 func (s *snapshot) withDocument(path string, doc *analysis.Document) (*snapshot, change) {
+	switch {
+	case isWranglerFile(path):
+		return s.withWranglerBuffer(path, doc.Text())
+	case isCloudwerkConfig(path):
+		return s, change{} // it shapes discovery: its edits reload the app (see reloadForConfig)
+	}
 	return s.withFacts(path, doc.Definition, doc.Route)
+}
+
+// withWranglerBuffer returns a snapshot where every app reading the wrangler
+// file at path sees data (an open buffer) instead of the file on disk, and the
+// apps whose whole-app findings that changes.
+func (s *snapshot) withWranglerBuffer(path string, data []byte) (*snapshot, change) {
+	n, ch := s, change{}
+	for _, a := range s.apps {
+		w := a.app.Wrangler
+		if w == nil || w.Path != path || string(w.Data) == string(data) {
+			continue
+		}
+		parsed := wrangler.Parse(path, slices.Clone(data))
+		parsed.Ambiguous = w.Ambiguous
+		app := *a.app
+		app.Wrangler = parsed
+		n = n.withApp(&appState{app: &app, overlay: a.overlay, routes: a.routes})
+		if ch.appRoot == "" {
+			ch.appRoot = a.app.Root
+		} else {
+			ch.moreApps = append(ch.moreApps, a.app.Root)
+		}
+	}
+	return n, ch
+}
+
+// reloadForConfig reloads, off the read loop, the apps an open cloudwerk
+// config or wrangler file shapes, after its buffer was opened with other text
+// than the disk's, edited or closed.
+func (s *Server) reloadForConfig(path string) {
+	snap := s.snap.Load()
+	var roots []string
+	for _, a := range snap.apps {
+		if a.app.Config.File == path || filepath.Dir(path) == a.app.Root || a.app.Wrangler != nil && a.app.Wrangler.Path == path {
+			roots = append(roots, a.app.Root)
+		}
+	}
+	if len(roots) == 0 && isCloudwerkConfig(path) && snap.inWorkspace(path) {
+		roots = append(roots, filepath.Dir(path)) // a config that makes a new app
+	}
+	s.background(func() {
+		for _, r := range roots {
+			s.addApp(r)
+		}
+	})
 }
 
 // withFacts replaces path's facts with what object or route extracts
@@ -131,12 +216,10 @@ func isSourceFile(path string) bool {
 	return false
 }
 
-// isAppConfigFile reports whether a change to path reshapes the whole app:
-// cloudwerk.config.* and wrangler files.
-func isAppConfigFile(path string) bool {
+// isWranglerFile reports whether path is a wrangler config file.
+func isWranglerFile(path string) bool {
 	switch filepath.Base(path) {
-	case "cloudwerk.config.ts", "cloudwerk.config.js", "cloudwerk.config.mjs",
-		"wrangler.toml", "wrangler.json", "wrangler.jsonc":
+	case "wrangler.toml", "wrangler.json", "wrangler.jsonc":
 		return true
 	}
 	return false
@@ -147,6 +230,19 @@ func isWorkerEntry(snap *snapshot, path string) bool {
 	a := snap.appFor(path)
 	return a != nil && a.app.Entry != nil && a.app.Entry.Path == path
 }
+
+// isCloudwerkConfig reports whether path is a cloudwerk.config.* file.
+func isCloudwerkConfig(path string) bool {
+	switch filepath.Base(path) {
+	case "cloudwerk.config.ts", "cloudwerk.config.js", "cloudwerk.config.mjs":
+		return true
+	}
+	return false
+}
+
+// isAppConfigFile reports whether a change to path reshapes the whole app:
+// cloudwerk.config.* and wrangler files.
+func isAppConfigFile(path string) bool { return isCloudwerkConfig(path) || isWranglerFile(path) }
 
 // diskChanged updates the snapshot after path changed on disk (created,
 // changed or deleted). Open documents are authoritative and are left alone.
