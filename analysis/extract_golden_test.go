@@ -19,45 +19,32 @@ import (
 // summarize. Object files (under objects/) get ExtractDefinition, every source
 // file gets ExtractRoute, and a cloudwerk.config.* is read with ReadConfig.
 func TestExtractGolden(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "extract", "*.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no fixtures")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
+	testutil.EachArchive(t, filepath.Join("testdata", "extract", "*.txtar"), func(t *testing.T, file string, ar *txtar.Archive) {
+		got := summarizeArchive(t, ar)
+		wantIdx := -1
+		for i, f := range ar.Files {
+			if f.Name == "summary" {
+				wantIdx = i
+			}
+		}
+		if testutil.Update() {
+			if wantIdx < 0 {
+				ar.Files = append(ar.Files, txtar.File{Name: "summary"})
+				wantIdx = len(ar.Files) - 1
+			}
+			ar.Files[wantIdx].Data = []byte(got)
+			if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got := summarizeArchive(t, ar)
-			wantIdx := -1
-			for i, f := range ar.Files {
-				if f.Name == "summary" {
-					wantIdx = i
-				}
-			}
-			if testutil.Update() {
-				if wantIdx < 0 {
-					ar.Files = append(ar.Files, txtar.File{Name: "summary"})
-					wantIdx = len(ar.Files) - 1
-				}
-				ar.Files[wantIdx].Data = []byte(got)
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if wantIdx < 0 {
-				t.Fatalf("%s has no summary section; run with -update", file)
-			}
-			if want := string(ar.Files[wantIdx].Data); got != want {
-				t.Errorf("summary mismatch for %s (run with -update to accept)\n--- got\n%s\n--- want\n%s", file, got, want)
-			}
-		})
-	}
+			return
+		}
+		if wantIdx < 0 {
+			t.Fatalf("%s has no summary section; run with -update", file)
+		}
+		if want := string(ar.Files[wantIdx].Data); got != want {
+			t.Errorf("summary mismatch for %s (run with -update to accept)\n--- got\n%s\n--- want\n%s", file, got, want)
+		}
+	})
 }
 
 func summarizeArchive(t *testing.T, ar *txtar.Archive) string {

@@ -22,77 +22,67 @@ import (
 //	want          the edited file (absent when an error is expected)
 //	report        what the plan says (migration, bindings, flags, warnings) or `error: ...`
 func TestWranglerGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/wrangler/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no golden cases")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
+	testutil.EachArchive(t, "testdata/wrangler/*.txtar", func(t *testing.T, file string, ar *txtar.Archive) {
+		var objs []ManagedObject
+		var opts Options
+		var name string
+		var input []byte
+		for _, f := range ar.Files {
+			switch {
+			case f.Name == "objects":
+				objs = parseObjects(t, string(f.Data))
+			case f.Name == "request":
+				opts = parseRequest(string(f.Data))
+			case strings.HasPrefix(f.Name, "wrangler."):
+				name, input = f.Name, f.Data
+			}
+		}
+		plan, err := EditWrangler(name, input, objs, opts)
+		var want, report []byte
+		if err != nil {
+			report = []byte("error: " + err.Error() + "\n")
+		} else {
+			want = plan.New
+			report = []byte(planReport(plan))
+			// Idempotence: planning again on the output changes nothing.
+			again, err := EditWrangler(name, plan.New, objs, Options{})
 			if err != nil {
+				t.Fatalf("second run: %v", err)
+			}
+			if !bytes.Equal(again.New, plan.New) && len(plan.Withheld) == 0 {
+				t.Errorf("second run changed the file:\n%s", again.New)
+			}
+		}
+		if testutil.Update() {
+			var out []txtar.File
+			for _, f := range ar.Files {
+				if f.Name != "want" && f.Name != "report" {
+					out = append(out, f)
+				}
+			}
+			if want != nil {
+				out = append(out, txtar.File{Name: "want", Data: want})
+			}
+			out = append(out, txtar.File{Name: "report", Data: report})
+			ar.Files = out
+			if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			var objs []ManagedObject
-			var opts Options
-			var name string
-			var input []byte
-			for _, f := range ar.Files {
-				switch {
-				case f.Name == "objects":
-					objs = parseObjects(t, string(f.Data))
-				case f.Name == "request":
-					opts = parseRequest(string(f.Data))
-				case strings.HasPrefix(f.Name, "wrangler."):
-					name, input = f.Name, f.Data
+			return
+		}
+		for _, f := range ar.Files {
+			switch f.Name {
+			case "want":
+				if !bytes.Equal(f.Data, want) {
+					t.Errorf("output differs:\n--- got\n%s\n--- want\n%s", want, f.Data)
+				}
+			case "report":
+				if !bytes.Equal(f.Data, report) {
+					t.Errorf("report differs:\n--- got\n%s\n--- want\n%s", report, f.Data)
 				}
 			}
-			plan, err := EditWrangler(name, input, objs, opts)
-			var want, report []byte
-			if err != nil {
-				report = []byte("error: " + err.Error() + "\n")
-			} else {
-				want = plan.New
-				report = []byte(planReport(plan))
-				// Idempotence: planning again on the output changes nothing.
-				again, err := EditWrangler(name, plan.New, objs, Options{})
-				if err != nil {
-					t.Fatalf("second run: %v", err)
-				}
-				if !bytes.Equal(again.New, plan.New) && len(plan.Withheld) == 0 {
-					t.Errorf("second run changed the file:\n%s", again.New)
-				}
-			}
-			if testutil.Update() {
-				var out []txtar.File
-				for _, f := range ar.Files {
-					if f.Name != "want" && f.Name != "report" {
-						out = append(out, f)
-					}
-				}
-				if want != nil {
-					out = append(out, txtar.File{Name: "want", Data: want})
-				}
-				out = append(out, txtar.File{Name: "report", Data: report})
-				ar.Files = out
-				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			for _, f := range ar.Files {
-				switch f.Name {
-				case "want":
-					if !bytes.Equal(f.Data, want) {
-						t.Errorf("output differs:\n--- got\n%s\n--- want\n%s", want, f.Data)
-					}
-				case "report":
-					if !bytes.Equal(f.Data, report) {
-						t.Errorf("report differs:\n--- got\n%s\n--- want\n%s", report, f.Data)
-					}
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func parseObjects(t *testing.T, s string) []ManagedObject {

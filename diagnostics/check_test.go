@@ -23,58 +23,48 @@ func writeArchive(t testing.TB, ar *txtar.Archive, dir string) {
 // extraction) and compares every output format with its golden file.
 func TestCheckGolden(t *testing.T) {
 	t.Setenv("CLOUDWERK_LSP_CACHE", "off")
-	files, _ := filepath.Glob("testdata/check/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no fixtures")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
+	testutil.EachArchive(t, "testdata/check/*.txtar", func(t *testing.T, file string, ar *txtar.Archive) {
+		dir := t.TempDir()
+		writeArchive(t, ar, dir)
+		t.Chdir(dir)
+		res, err := RunCheck(nil, Options{Severity: othersOff})
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := false
+		for _, format := range Formats {
+			p, _ := NewPrinter(format)
+			var buf bytes.Buffer
+			if err := p.Print(&buf, res); err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			writeArchive(t, ar, dir)
-			t.Chdir(dir)
-			res, err := RunCheck(nil, Options{Severity: othersOff})
-			if err != nil {
-				t.Fatal(err)
-			}
-			changed := false
-			for _, format := range Formats {
-				p, _ := NewPrinter(format)
-				var buf bytes.Buffer
-				if err := p.Print(&buf, res); err != nil {
-					t.Fatal(err)
-				}
-				name := "want/" + format
-				i := fileIndex(ar, name)
-				if testutil.Update() {
-					if i < 0 {
-						ar.Files = append(ar.Files, txtar.File{Name: name})
-						i = len(ar.Files) - 1
-					}
-					if !bytes.Equal(ar.Files[i].Data, buf.Bytes()) {
-						ar.Files[i].Data = buf.Bytes()
-						changed = true
-					}
-					continue
-				}
+			name := "want/" + format
+			i := fileIndex(ar, name)
+			if testutil.Update() {
 				if i < 0 {
-					t.Errorf("%s: no %s (run with -update)", file, name)
-					continue
+					ar.Files = append(ar.Files, txtar.File{Name: name})
+					i = len(ar.Files) - 1
 				}
-				if got, want := buf.String(), string(ar.Files[i].Data); got != want {
-					t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+				if !bytes.Equal(ar.Files[i].Data, buf.Bytes()) {
+					ar.Files[i].Data = buf.Bytes()
+					changed = true
 				}
+				continue
 			}
-			if changed {
-				if err := os.WriteFile(filepath.Join(origDir, file), txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
+			if i < 0 {
+				t.Errorf("%s: no %s (run with -update)", file, name)
+				continue
 			}
-		})
-	}
+			if got, want := buf.String(), string(ar.Files[i].Data); got != want {
+				t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+			}
+		}
+		if changed {
+			if err := os.WriteFile(filepath.Join(origDir, file), txtar.Format(ar), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }
 
 // othersOff turns off the wrangler drift and staleness codes, which have their

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -63,3 +64,22 @@ class_name = "Counter"
 tag = "v1"
 new_sqlite_classes = ["Counter"]
 `
+
+// EachArchive runs f as a subtest, named after the file, for every txtar archive
+// matching pattern; it fails when none matches.
+func EachArchive(t *testing.T, pattern string, f func(t *testing.T, file string, ar *txtar.Archive)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures match %s (%v)", pattern, err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f(t, file, ar)
+		})
+	}
+}
