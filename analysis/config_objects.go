@@ -5,6 +5,7 @@
 //
 // keyed by binding name. Those classes are the user's: generate binds them but
 // never writes them, and the ledger never treats them as orphans.
+
 package analysis
 
 import (

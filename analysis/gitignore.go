@@ -5,6 +5,7 @@
 // comments are skipped, `!` negates, a trailing `/` matches folders only, a
 // pattern with a `/` elsewhere is anchored to its file's folder, `*`, `?`, `[]`
 // and `**` glob; a path inside an ignored folder is ignored whatever follows.
+
 package analysis
 
 import (

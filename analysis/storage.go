@@ -1,6 +1,7 @@
 // This file defines what a definition says about its storage. A migration
 // records a class's storage forever, so "not statically known" is kept apart
 // from "absent" (the runtime's KV default) and from an explicit `sqlite: false`.
+
 package analysis
 
 // Storage is the storage a definition asks for, as far as it is statically known.

@@ -3,6 +3,7 @@
 // modules, and whether it re-exports the generated classes folder. wrangler
 // refuses a bundle whose entry does not export a class a binding names
 // (ENTRY_EXPORT_MISSING), and the entry is where that is fixed.
+
 package analysis
 
 import (

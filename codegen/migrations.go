@@ -34,7 +34,7 @@ type ManagedObject struct {
 	Path    string // the object file (the config file for a hand-written class)
 }
 
-// Blocked is an object generate leaves out of the ledger and the bindings (SPEC §7).
+// Blocked is an object generate leaves out of the ledger and the bindings.
 type Blocked struct {
 	Class, Binding, Path, Reason string
 }

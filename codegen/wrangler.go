@@ -39,7 +39,7 @@ type WranglerPlan struct {
 	NeedsFlag []string
 	// Withheld are new classes not created because an orphan may be their old name.
 	Withheld []string
-	// Blocked are objects neither recorded in the ledger nor bound (SPEC §7):
+	// Blocked are objects neither recorded in the ledger nor bound (a migration is permanent):
 	// generate writes everything else and exits 1 naming them.
 	Blocked  []Blocked
 	Warnings []string

@@ -3,6 +3,7 @@
 // ("Your Worker depends on the following Durable Objects, which are not exported
 // in your entrypoint file"). Checked when `main` is a source file of the
 // workspace; the quick fix re-exports the generated classes.
+
 package diagnostics
 
 import (

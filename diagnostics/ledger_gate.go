@@ -1,6 +1,7 @@
 // This file lets generate ask the rules whether an object can be recorded in the
 // migration ledger: a definition with an error-level finding throws at load or
-// runs wrong, and a migration is permanent (SPEC §7).
+// runs wrong, and a migration is permanent.
+
 package diagnostics
 
 import (

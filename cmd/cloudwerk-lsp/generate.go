@@ -46,12 +46,13 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "exit 1 when a generated file is stale; write nothing")
 	dryRun := fs.Bool("dry-run", false, "print a unified diff of what would change; write nothing")
 	only := fs.String("only", "", "comma-separated subset of types,classes,wrangler (default: all)")
+	includeIgnored := fs.Bool("include-ignored", false, "with --check: also check generated files that git ignores")
 	allowKV := fs.Bool("allow-kv", false, "create new classes without `sqlite` in their definition KV-backed (the runtime's default) instead of leaving them out")
 	var renames, deletes listFlag
 	fs.Var(&renames, "rename", "record class Old as renamed to New in the migration ledger: Old=New (repeatable)")
 	fs.Var(&deletes, "delete", "record deletion of a class and ALL its data in the migration ledger (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: cloudwerk-lsp generate [--check] [--dry-run] [--only types,classes,wrangler] [--rename Old=New] [--delete Class] [--allow-kv] [DIR]")
+		fmt.Fprintln(stderr, "usage: cloudwerk-lsp generate [--check] [--dry-run] [--only types,classes,wrangler] [--rename Old=New] [--delete Class] [--allow-kv] [--include-ignored] [DIR]")
 		fs.PrintDefaults()
 	}
 
@@ -111,6 +112,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		if *dryRun {
 			fmt.Fprint(stdout, codegen.Diff(app.Root, changes))
 		}
+		if *check && !*includeIgnored {
+			changes = skipIgnored(app.Root, changes, stderr)
+		}
 		if *check || *dryRun {
 			for _, c := range changes {
 				fmt.Fprintf(stderr, "stale: %s\n", relTo(app.Root, c.Path))
@@ -149,6 +153,31 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+}
+
+// skipIgnored drops the changes to files git ignores and says so: a fresh
+// checkout (a CI job) has none of them, and the Cloudwerk templates ignore
+// .cloudwerk/, so `--check` would otherwise fail on every clone. The committed
+// files (the wrangler config above all) are still checked.
+func skipIgnored(root string, changes []codegen.FileChange, stderr io.Writer) []codegen.FileChange {
+	ignore := analysis.NewGitIgnore()
+	kept := changes[:0]
+	var skipped []string
+	for _, c := range changes {
+		if ignore.Ignored(c.Path) {
+			skipped = append(skipped, relTo(root, c.Path))
+			continue
+		}
+		kept = append(kept, c)
+	}
+	if len(skipped) > 0 {
+		shown := skipped
+		if len(shown) > 3 {
+			shown = append(shown[:3:3], fmt.Sprintf("and %d more", len(skipped)-3))
+		}
+		fmt.Fprintf(stderr, "not checked, ignored by git: %s (generated at build time by `cloudwerk-lsp generate`; --include-ignored checks them too)\n", strings.Join(shown, ", "))
+	}
+	return kept
 }
 
 // wranglerNotes prints the wrangler planner's notes, warnings, the objects it

@@ -196,3 +196,34 @@ func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
 		t.Errorf("the other objects were not recorded:\n%s", data)
 	}
 }
+
+// In a checkout that ignores .cloudwerk/ (as Cloudwerk's templates do), --check
+// leaves the generated files out and says so; the wrangler file is still checked.
+func TestGenerateCheckSkipsIgnored(t *testing.T) {
+	dir := copyDemoApp(t)
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("node_modules/\ndist/\n.wrangler/\n.cloudwerk/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runGen("--check", dir)
+	if code != exitFindings || !strings.Contains(stderr, "stale: wrangler.toml") || strings.Contains(stderr, "stale: .cloudwerk") ||
+		!strings.Contains(stderr, "not checked, ignored by git: .cloudwerk/") {
+		t.Fatalf("--check on a fresh checkout: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runGen("--allow-kv", dir); code != exitOK {
+		t.Fatalf("generate: exit %d\n%s", code, stderr)
+	}
+	// A fresh clone: the generated files are not there, the wrangler file is current.
+	if err := os.RemoveAll(filepath.Join(dir, ".cloudwerk")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runGen("--check", dir)
+	if code != exitOK || !strings.Contains(stderr, "not checked, ignored by git") {
+		t.Fatalf("--check on a clone with current wrangler config: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runGen("--check", "--include-ignored", dir); code != exitFindings || !strings.Contains(stderr, "stale: .cloudwerk/types/durable-objects.d.ts") {
+		t.Fatalf("--check --include-ignored: exit %d\n%s", code, stderr)
+	}
+}

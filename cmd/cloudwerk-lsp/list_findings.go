@@ -1,6 +1,7 @@
 // This file gives `list` the findings of each object file (what makes a row
 // invalid or duplicate) and renders the manifest shape of Cloudwerk's
 // `cloudwerk objects list --format json`, filled from the files themselves.
+
 package main
 
 import (

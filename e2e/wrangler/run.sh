@@ -2,7 +2,9 @@
 # End-to-end proof of `cloudwerk-lsp generate` on real tools: the generated types
 # and classes pass `tsc --strict` (and typed misuse fails with the right error
 # codes), the generated wrangler config bundles with `wrangler deploy --dry-run`,
-# and the classes run in workerd (`wrangler dev`) with state that survives a restart.
+# and the classes run in workerd (`wrangler dev`) with state that survives a restart
+# and storage that an alarm's deleteAll() leaves empty; then template.sh runs an
+# app laid out like Cloudwerk's templates (environments, built main, entry export).
 # The example app is copied to a temp dir; nothing in the repository is written
 # except this folder's node_modules (ignored).
 set -euo pipefail
@@ -178,7 +180,10 @@ expect "chat?text=again" '{"messages":["hello","again"]}'
 expect "profile" '{"name":"ada","visits":1}'
 stop_dev
 
-step "wrangler deploy --dry-run accepts every golden wrangler edit (codegen/testdata/wrangler)"
+step "an app laid out like Cloudwerk's templates (template.sh)"
+bash "$here/template.sh" "$cwl" "$work" || fail "template.sh failed"
+
+step "wrangler deploy --dry-run accepts every golden wrangler edit (codegen/testdata/wrangler), in every environment"
 (cd "$repo" && CLOUDWERK_E2E_WRANGLER="$bin/wrangler" go test -count=1 -run '^TestWranglerAcceptsGolden$' ./codegen) ||
 	fail "real wrangler refused a golden wrangler edit"
 
