@@ -28,6 +28,12 @@ type renameJSON struct {
 	To   string `json:"to"`
 }
 
+type notRecordedJSON struct {
+	Class  string `json:"class"`
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
 type liveClassJSON struct {
 	Class     string `json:"class"`
 	Storage   string `json:"storage"` // "sqlite" or "kv"
@@ -44,6 +50,8 @@ type migrationsReport struct {
 	Live          []liveClassJSON `json:"live"`
 	Next          *migrationJSON  `json:"next"` // null: nothing to append
 	NeedsDecision []string        `json:"needsDecision"`
+	// NotRecorded are objects generate leaves out of the ledger and the bindings.
+	NotRecorded []notRecordedJSON `json:"notRecorded"`
 	Warnings      []string        `json:"warnings"`
 	Error         string          `json:"error,omitempty"`
 }
@@ -54,18 +62,19 @@ func migrationsMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrations", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp migrations [--json] [--rename Old=New]... [--delete Class]... [DIR]")
+		fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp migrations [--json] [--rename Old=New]... [--delete Class]... [--allow-kv] [DIR]")
 		fs.PrintDefaults()
 	}
 	asJSON := fs.Bool("json", false, "print JSON")
 	var renames, deletes listFlag
 	fs.Var(&renames, "rename", "preview recording a class rename `Old=New` (repeatable)")
 	fs.Var(&deletes, "delete", "preview deleting `Class` and its data (repeatable)")
+	allowKV := fs.Bool("allow-kv", false, "preview creating classes without `sqlite` KV-backed")
 	dir, ok := parseInterspersed(fs, args, 1)
 	if !ok {
 		return exitUsage
 	}
-	opts := codegen.Options{Deletes: deletes}
+	opts := codegen.Options{Deletes: deletes, AllowKV: *allowKV}
 	if opts.Renames, ok = parseRenames("migrations", renames, stderr); !ok {
 		return exitUsage
 	}
@@ -106,7 +115,7 @@ func migrationsMain(args []string, stdout, stderr io.Writer) int {
 
 // migrationsOf replays the ledger of app and plans what generate would append.
 func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
-	r := migrationsReport{Root: displayPath(app.Root), Migrations: []migrationJSON{}, Live: []liveClassJSON{}, NeedsDecision: []string{}, Warnings: []string{}}
+	r := migrationsReport{Root: displayPath(app.Root), Migrations: []migrationJSON{}, Live: []liveClassJSON{}, NeedsDecision: []string{}, NotRecorded: []notRecordedJSON{}, Warnings: []string{}}
 	w := app.Wrangler
 	if w != nil {
 		r.WranglerFile, r.Format, r.UsesExports = displayPath(w.Path), w.Format.String(), w.UsesExports
@@ -133,6 +142,9 @@ func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
 				objects[e.ClassName] = e.ObjectName
 			}
 		}
+		for _, c := range app.Config.DurableObjects {
+			objects[c.ClassName] = "(hand-written, cloudwerk.config)"
+		}
 		for _, name := range ledger.LiveNames() {
 			lc := ledger.Live[name]
 			storage := "kv"
@@ -154,6 +166,9 @@ func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
 		}
 	}
 	r.NeedsDecision = append(r.NeedsDecision, plan.NeedsFlag...)
+	for _, b := range plan.Blocked {
+		r.NotRecorded = append(r.NotRecorded, notRecordedJSON{Class: b.Class, File: displayPath(b.Path), Reason: b.Reason})
+	}
 	r.Warnings = append(r.Warnings, plan.Warnings...)
 	for _, c := range plan.AddedExports {
 		r.Warnings = append(r.Warnings, "generate would add an exports entry for "+c)
@@ -228,6 +243,9 @@ func printMigrations(w io.Writer, r migrationsReport) {
 		fmt.Fprintln(w, "  nothing to append")
 	} else {
 		fmt.Fprintf(w, "  %s  %s\n", r.Next.Tag, r.Next.summary())
+	}
+	for _, b := range r.NotRecorded {
+		fmt.Fprintf(w, "\nnot recorded: %s (%s): %s\n", b.Class, b.File, b.Reason)
 	}
 	for _, n := range r.NeedsDecision {
 		fmt.Fprintf(w, "\nneeds a decision: %s\n", n)

@@ -103,3 +103,35 @@ func TestMigrationsErrorsExit2(t *testing.T) {
 		t.Errorf("missing dir: exit %d", code)
 	}
 }
+
+// migrations names what generate will not record, with the flag that changes it,
+// and shows a hand-written class of cloudwerk.config as defined.
+func TestMigrationsNotRecordedAndHandWritten(t *testing.T) {
+	root := writeMigrationsApp(t, "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\", \"Room\", \"Chat\"]\n")
+	kv := strings.Replace(migrationsObject, "  sqlite: true,\n", "", 1)
+	files := map[string]string{
+		"app/objects/limiter.ts": kv,
+		"cloudwerk.config.ts":    "export default { durableObjects: { CHAT: { class: './workers/chat.ts', className: 'Chat' } } }\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(name)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := migrationsMain([]string{root}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"not recorded: Limiter (", "Chat     sqlite   v1          (hand-written, cloudwerk.config)", "nothing to append"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "orphaned") || strings.Contains(out.String(), "needs a decision") {
+		t.Errorf("the hand-written class is treated as orphaned:\n%s", out.String())
+	}
+	out.Reset()
+	if code := migrationsMain([]string{"--allow-kv", root}, &out, &errb); code != exitOK || !strings.Contains(out.String(), "v2  new_classes [Limiter]") {
+		t.Fatalf("--allow-kv: exit %d\n%s", code, out.String())
+	}
+}
