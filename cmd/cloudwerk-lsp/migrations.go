@@ -52,8 +52,8 @@ type migrationsReport struct {
 	NeedsDecision []string        `json:"needsDecision"`
 	// NotRecorded are objects generate leaves out of the ledger and the bindings.
 	NotRecorded []notRecordedJSON `json:"notRecorded"`
-	Warnings      []string        `json:"warnings"`
-	Error         string          `json:"error,omitempty"`
+	Warnings    []string          `json:"warnings"`
+	Error       string            `json:"error,omitempty"`
 }
 
 func runMigrations(args []string) int { return migrationsMain(args, os.Stdout, os.Stderr) }
