@@ -6,9 +6,9 @@ package diagnostics
 import (
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // srcDoc is one file's text with helpers that turn substrings into ranges.
@@ -17,11 +17,7 @@ type srcDoc struct {
 	text string
 }
 
-func (s srcDoc) pos(off int) analysis.Pos {
-	line := strings.Count(s.text[:off], "\n")
-	start := strings.LastIndex(s.text[:off], "\n") + 1
-	return analysis.Pos{Offset: off, Line: line, Col16: len(utf16.Encode([]rune(s.text[start:off])))}
-}
+func (s srcDoc) pos(off int) analysis.Pos { return textpos.NewLineIndex(s.text).Pos(off) }
 
 func (s srcDoc) span(start, end int) analysis.Range {
 	return analysis.Range{Start: s.pos(start), End: s.pos(end)}
