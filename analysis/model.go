@@ -227,6 +227,14 @@ func (d *Definition) SQLite() bool {
 	return f != nil && f.Kind == KindBool && f.Bool
 }
 
+// StorageLabel is how storage is shown to people: "SQLite" or "KV".
+func StorageLabel(sqlite bool) string {
+	if sqlite {
+		return "SQLite"
+	}
+	return "KV"
+}
+
 // StorageKnown reports whether SQLite is statically known: the config is a
 // literal whose sqlite field is absent (and no spread may set it) or a boolean
 // literal. See Storage for which.

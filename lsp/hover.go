@@ -72,12 +72,7 @@ func describeObject(b *strings.Builder, a *appState, e *analysis.Entry) {
 }
 
 // storageOf says how the object's class is (or will be) backed.
-func storageOf(e *analysis.Entry) string {
-	if e.Def.SQLite() {
-		return "SQLite"
-	}
-	return "KV"
-}
+func storageOf(e *analysis.Entry) string { return analysis.StorageLabel(e.Def.SQLite()) }
 
 // migrationStatus says whether the wrangler ledger creates the object's class.
 func migrationStatus(a *appState, e *analysis.Entry) string {
@@ -92,11 +87,7 @@ func migrationStatus(a *appState, e *analysis.Entry) string {
 	if live == nil {
 		return "not migrated yet"
 	}
-	kind := "KV"
-	if live.SQLite {
-		kind = "SQLite"
-	}
-	return fmt.Sprintf("migrated %s (%s)", live.CreatedBy, kind)
+	return fmt.Sprintf("migrated %s (%s)", live.CreatedBy, analysis.StorageLabel(live.SQLite))
 }
 
 // runtimeCodes are the findings whose hover explains the run-time failure.

@@ -108,12 +108,8 @@ func wranglerStatus(app *analysis.App, e *analysis.Entry, storage string) (*bool
 	}
 	ledger := w.Ledger()
 	if live := ledger.Live[e.ClassName]; live != nil {
-		kind := "KV"
-		if live.SQLite {
-			kind = "SQLite"
-		}
 		return &declared, migrationState{Status: "created", Tag: live.CreatedBy, SQLite: live.SQLite,
-			Message: fmt.Sprintf("created by migration %s (%s)", live.CreatedBy, kind)}
+			Message: fmt.Sprintf("created by migration %s (%s)", live.CreatedBy, analysis.StorageLabel(live.SQLite))}
 	}
 	return &declared, migrationState{Status: "not-migrated",
 		Message: "not created by any migration yet; `cloudwerk-lsp generate` appends " + want}

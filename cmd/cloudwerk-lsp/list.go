@@ -93,11 +93,8 @@ func summarize(e *analysis.Entry) objectSummary {
 }
 
 func storageLabel(s string) string {
-	switch s {
-	case "sqlite":
-		return "SQLite"
-	case "kv":
-		return "KV"
+	if s == "sqlite" || s == "kv" {
+		return analysis.StorageLabel(s == "sqlite")
 	}
 	return "?"
 }
