@@ -131,6 +131,8 @@ func countWords(min, max int) string {
 		return "at least " + Plural(min, "argument")
 	case min == max:
 		return Plural(max, "argument")
+	case min == 0:
+		return "at most " + Plural(max, "argument")
 	}
 	return fmt.Sprintf("%d to %s", min, Plural(max, "argument"))
 }

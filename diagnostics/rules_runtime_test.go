@@ -136,7 +136,7 @@ func TestRuntimeRulesTrigger(t *testing.T) {
 		{name: "get with a template", code: StubID, message: "getByName",
 			files: map[string]string{"app/objects/counter.ts": counterObject,
 				"app/routes/route.ts": "import { durableObjects } from '@cloudwerk/core/bindings'\nexport const GET = (id: string) => durableObjects.Counter.get(⟦`user-${id}`⟧)\n"}},
-		{name: "too many arguments", code: RPCArgs, message: "takes 0 to 1 argument, but is called with 2",
+		{name: "too many arguments", code: RPCArgs, message: "takes at most 1 argument, but is called with 2",
 			files: map[string]string{"app/objects/counter.ts": counterObject,
 				"app/routes/route.ts": "import { durableObjects } from '@cloudwerk/core/bindings'\nexport async function GET() {\n  const c = durableObjects.Counter.getByName('a')\n  return c.⟦increment⟧(1, 2)\n}\n"}},
 		{name: "too few arguments", code: RPCArgs, message: "takes 2 arguments, but is called with 1",

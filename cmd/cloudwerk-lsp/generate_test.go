@@ -11,7 +11,8 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
-// copyDemoApp copies the example app into a temp dir.
+// copyDemoApp copies the example app into a temp dir, without the files that
+// hold deliberate mistakes.
 func copyDemoApp(t *testing.T) string {
 	t.Helper()
 	t.Setenv(analysis.CacheEnv, "off")
@@ -28,6 +29,9 @@ func copyDemoApp(t *testing.T) string {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		if bytes.HasPrefix(data, []byte("// DELIBERATE MISTAKE")) {
+			return nil // the example's deliberate run-time mistakes block generate on purpose
 		}
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})

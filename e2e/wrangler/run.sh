@@ -65,6 +65,9 @@ cwl="$work/cloudwerk-lsp"
 
 # --- generate --------------------------------------------------------------------
 cp -R "$repo/examples/demo-app" "$app"
+# The example's files with deliberate mistakes fail at load or run time on purpose
+# (e2e/runtime proves that); this suite runs the working app.
+grep -rl '^// DELIBERATE MISTAKE' "$app/app" | xargs -r rm --
 cp -R "$here/fixture/." "$app/"
 ln -s "$here/node_modules" "$app/node_modules"
 
