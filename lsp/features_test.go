@@ -278,9 +278,17 @@ export const GET = () => durableObjects.Chat.get('lobby').post('hi')
 	})
 	e.initialize(protocol.ClientCapabilities{})
 	otext := e.open("app/objects/chat.ts", 1)
-	e.client.waitDiags(t, e.uri("app/objects/chat.ts"), 1, nil)
+	e.client.waitDiags(t, e.uri("app/objects/chat.ts"), 1, hasCode("UNKNOWN_CONTEXT_MEMBER"))
 	rtext := e.open("app/routes/api/route.ts", 1)
-	e.client.waitDiags(t, e.uri("app/routes/api/route.ts"), 1, nil)
+	e.client.waitDiags(t, e.uri("app/routes/api/route.ts"), 1, hasCode("STUB_ID"))
+	// An edit (the file pass) brings a new run-time finding and drops the old one.
+	edited := otext
+	e.edit("app/objects/chat.ts", 2, &edited, "this.broadcast(text)", "this.ctx.sql.run('SELECT 1')")
+	e.client.waitDiags(t, e.uri("app/objects/chat.ts"), 2, func(ds []protocol.Diagnostic) bool {
+		return hasCode("SQL_API")(ds) && !hasCode("UNKNOWN_CONTEXT_MEMBER")(ds)
+	})
+	e.edit("app/objects/chat.ts", 3, &edited, "this.ctx.sql.run('SELECT 1')", "this.broadcast(text)")
+	e.client.waitDiags(t, e.uri("app/objects/chat.ts"), 3, hasCode("UNKNOWN_CONTEXT_MEMBER"))
 
 	hover := func(rel, text, needle string, delta int) string {
 		t.Helper()
