@@ -3,7 +3,11 @@
 
 package analysis
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
@@ -64,10 +68,24 @@ func BindingNameToObjectName(binding string) string {
 	return b.String()
 }
 
-// ValidObjectName mirrors Cloudwerk's check: non-empty, starts with [a-z], and
-// contains neither `-` nor `_`.
+// ValidObjectName mirrors Cloudwerk's check (non-empty, starts with [a-z],
+// contains neither `-` nor `_`) and adds what Cloudwerk forgets: the name must
+// become a class name, so only letters, digits and `$` (a file named
+// `sp ace.ts`, `quote".ts` or with a control byte or invalid UTF-8 is invalid).
 func ValidObjectName(name string) bool {
-	return name != "" && isLower(name[0]) && !strings.ContainsAny(name, "-_")
+	return name != "" && isLower(name[0]) && !strings.ContainsAny(name, "-_") && !NameHasBadRunes(name)
+}
+
+// NameHasBadRunes reports whether name holds something no class name can (a
+// space, a quote, a control character, invalid UTF-8: anything but letters,
+// digits, '$' and the '-' and '_' Cloudwerk's own rule is about).
+func NameHasBadRunes(name string) bool {
+	for _, r := range name {
+		if r == utf8.RuneError || !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("$-_", r) {
+			return true
+		}
+	}
+	return false
 }
 
 // ValidRuntimeName is the pattern defineDurableObject enforces on an explicit

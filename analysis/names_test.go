@@ -88,6 +88,15 @@ func TestValidObjectName(t *testing.T) {
 		{"Counter", false},
 		{"2fa", false},
 		{"obj-123", false}, // stays obj-123: contains '-'
+		// Cloudwerk accepts these; no class name can hold them.
+		{"sp ace", false},
+		{`quote"`, false},
+		{"new\nline", false},
+		{"tab\there", false},
+		{"bad\xffbyte", false},
+		{"dot.ted", false},
+		{"café", true}, // letters beyond ASCII make a valid class name
+		{"price$", true},
 		{"", false},
 	} {
 		if got := ValidObjectName(FileNameToObjectName(tc.file)); got != tc.want {

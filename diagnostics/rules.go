@@ -62,6 +62,10 @@ func nameFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 			Message: fmt.Sprintf("invalid object name %q from file %q: Cloudwerk needs a name that starts with a-z and, after turning kebab-case into camelCase, contains no '-' or '_'",
 				fromFile, filepath.Base(e.Path)),
 		}
+		if analysis.NameHasBadRunes(fromFile) {
+			d.Message = fmt.Sprintf("invalid object name %q from file %q: a class name holds only letters, digits and '$' (no spaces, quotes, control characters or invalid UTF-8); the object is left out of generated code and migrations",
+				fromFile, filepath.Base(e.Path))
+		}
 		if target, ok := kebabFileName(e.FileName); ok {
 			to := filepath.Join(filepath.Dir(e.Path), target+filepath.Ext(e.Path))
 			if !nameTaken(app, analysis.FileNameToObjectName(target), e) {
