@@ -203,7 +203,8 @@ func TestHumanFormat(t *testing.T) {
 	if err := (HumanPrinter{}).Print(&buf, sampleResult()); err != nil {
 		t.Fatal(err)
 	}
-	want := "app/objects/a,b:c.ts:3:16: error DUPLICATE_NAME: 100% wrong\nsecond line\rend\n" +
+	// One line per finding: control characters in a message are printed escaped.
+	want := "app/objects/a,b:c.ts:3:16: error DUPLICATE_NAME: 100% wrong\\nsecond line\\rend\n" +
 		"\tapp/objects/other.ts:1:1: also here\n" +
 		"/elsewhere/x.ts:1:1: info NOT_ANALYZABLE: spread\n" +
 		"app/routes/[id]/route.ts:1:4: warning NO_INIT: héllo 😀\n" +
