@@ -199,7 +199,7 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node,
 	if body == nil {
 		return
 	}
-	b := &bodyWalk{s: s, def: def, in: in, names: map[string]ctxRole{}, params: map[string]paramInfo{}}
+	b := &bodyWalk{s: s, def: def, in: in, needles: make([]byte, 0, 64), lens: make([]uint32, 0, 4)}
 	b.addNeedle(thisNeedle)
 	s.eachParam(fn, func(i int, pattern *sitter.Node) {
 		if s.kind(pattern) != "identifier" {
@@ -208,10 +208,12 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node,
 		name := s.text(pattern)
 		if isInit {
 			if i == 0 {
-				b.names[name] = roleCtx
-				b.addNeedle(name)
+				b.alias(name, roleCtx)
 			}
 			return
+		}
+		if b.params == nil {
+			b.params = map[string]paramInfo{}
 		}
 		b.params[name] = paramInfo{index: i, at: s.rng(pattern)}
 		b.addNeedle(name)
@@ -265,8 +267,10 @@ func (b *bodyWalk) walk(body *sitter.Node) {
 	C.cw_walk_begin(&w, *(*C.cw_node)(unsafe.Pointer(body)))
 	defer C.cw_walk_end(&w)
 	kinds := s.g.contextKinds
-	var buf [64]C.cw_node
-	var nodes [64]sitter.Node
+	if s.walkBuf == nil {
+		s.walkBuf = new(walkBuffers) // shared by the file's bodies
+	}
+	buf, nodes := &s.walkBuf.raw, &s.walkBuf.nodes
 	for w.state != 2 {
 		if len(b.def.ContextUses) >= maxContextUses || len(b.def.ParamUses) >= maxContextUses {
 			return
@@ -290,6 +294,12 @@ func (b *bodyWalk) walk(body *sitter.Node) {
 }
 
 const thisNeedle = "this"
+
+// walkBuffers are the batches the C walk hands back, reused across one file's bodies.
+type walkBuffers struct {
+	raw   [64]C.cw_node
+	nodes [64]sitter.Node
+}
 
 // Nodes cross between go-tree-sitter and the walk above as raw tree-sitter
 // nodes; the two layouts must agree.
@@ -475,6 +485,9 @@ func (b *bodyWalk) alias(name string, r ctxRole) {
 	}
 	if _, ok := b.names[name]; !ok {
 		b.addNeedle(name)
+	}
+	if b.names == nil {
+		b.names = map[string]ctxRole{}
 	}
 	b.names[name] = r
 }

@@ -23,6 +23,8 @@ type syntax struct {
 	g   *grammar
 	src []byte
 	idx *textpos.LineIndex[[]byte]
+
+	walkBuf *walkBuffers // the context walk's batches (extract_context.go)
 }
 
 // kind is n.Kind() without a cgo string conversion.
