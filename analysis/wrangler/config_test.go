@@ -212,3 +212,47 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestTOMLIsReadAsWranglerReadsIt: what wrangler's TOML 1.0 reader rejects is
+// a parse error here too (go-toml alone takes TOML 1.1); what it reads (a
+// UTF-8 byte order mark) reads here, with positions still in the file; other
+// encodings get a message that names them.
+func TestTOMLIsReadAsWranglerReadsIt(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		err       string // "" when the file must parse
+	}{
+		{"trailing comma", "name = \"x\"\nLIMITS = { cpu = 1, }\n", "trailing comma in an inline table"},
+		{"trailing comma nested", "a = { b = { c = 1, }, d = 2 }\n", "trailing comma in an inline table"},
+		{"newline inside", "LIMITS = { cpu = 1,\n  mem = 2 }\n", "newline inside an inline table"},
+		{"comment inside", "LIMITS = { cpu = 1 # no\n}\n", "newline inside an inline table"},
+		{"plain inline table", "LIMITS = { cpu = 1, mem = 2 }\n", ""},
+		{"array with newlines inside", "t = { a = [\n  1,\n  2,\n] }\n", ""},
+		{"multi-line string inside", "t = { a = \"\"\"x\ny\"\"\" }\n", ""},
+		{"strings with braces and commas", "t = { a = \"}, {\", b = '#,}' }\nu = [\n  \"x\",\n]\n", ""},
+		{"table header brackets", "[env.\"a]b\"]\nname = \"x\"\n[[migrations]]\ntag = \"v1\"\n", ""},
+		{"UTF-8 byte order mark", "\xef\xbb\xbfname = \"x\"\n", ""},
+		{"UTF-16 byte order mark", "\xff\xfen\x00a\x00", "UTF-16"},
+		{"invalid UTF-8", "name = \"\xff\"\n", "not valid UTF-8 (byte 0xFF)"},
+	} {
+		w := Parse("wrangler.toml", []byte(tc.src))
+		switch {
+		case tc.err == "" && w.ParseError != nil:
+			t.Errorf("%s: refused: %s", tc.name, w.ParseError.Message)
+		case tc.err != "" && (w.ParseError == nil || !strings.Contains(w.ParseError.Message, tc.err)):
+			t.Errorf("%s: parse error %+v, want one saying %q", tc.name, w.ParseError, tc.err)
+		}
+	}
+	// With a byte order mark, positions still point into the file as it is.
+	src := "\xef\xbb\xbfname = \"x\"\n\n[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n"
+	w := Parse("wrangler.toml", []byte(src))
+	if w.ParseError != nil || w.Name != "x" || len(w.Bindings) != 1 {
+		t.Fatalf("BOM file: %+v", w)
+	}
+	if at := w.Bindings[0].At; at.Start.Line != 2 {
+		t.Errorf("binding at line %d, want 2", at.Start.Line)
+	}
+	if string(w.Data) != src {
+		t.Error("the parsed data lost the byte order mark")
+	}
+}

@@ -6,9 +6,11 @@ package wrangler
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
@@ -138,6 +140,14 @@ func (d *Doc) Range(s textpos.Span) textpos.Range {
 // nil and the issue, positioned where the parser stopped.
 func ParseDoc(format Format, data []byte) (*Doc, *Issue) {
 	d := &Doc{Format: format, Data: data, CRLF: strings.Contains(string(data), "\r\n")}
+	if off, msg, ok := encodingIssue(data); !ok {
+		return nil, &Issue{At: textpos.Range{Start: d.Pos(off), End: d.Pos(off)}, Message: msg}
+	}
+	// Wrangler reads a file that starts with a UTF-8 byte order mark: the parsers
+	// see spaces in its place, so every offset still points into data.
+	if bytes.HasPrefix(data, utf8BOM) {
+		d.Data = append([]byte("   "), data[len(utf8BOM):]...)
+	}
 	var errOff int
 	var msg string
 	var ok bool
@@ -146,6 +156,7 @@ func ParseDoc(format Format, data []byte) (*Doc, *Issue) {
 	} else {
 		ok, errOff, msg = d.parseJSONC()
 	}
+	d.Data = data
 	if !ok {
 		r := textpos.Range{Start: d.Pos(errOff), End: d.Pos(errOff)}
 		if errOff < len(data) {
@@ -154,6 +165,26 @@ func ParseDoc(format Format, data []byte) (*Doc, *Issue) {
 		return nil, &Issue{At: r, Message: msg}
 	}
 	return d, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// encodingIssue reports data that is not UTF-8 with a message that says so,
+// instead of the parser's complaint about the first odd byte.
+func encodingIssue(data []byte) (off int, msg string, ok bool) {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return 0, "the file is UTF-16 (it starts with a UTF-16 byte order mark); wrangler reads UTF-8: save it as UTF-8", false
+	}
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n == 1 {
+				return i, fmt.Sprintf("the file is not valid UTF-8 (byte 0x%02X); wrangler reads UTF-8: save it as UTF-8", data[i]), false
+			}
+			i += n
+		}
+	}
+	return 0, "", true
 }
 
 // Issue is a problem found in a wrangler file (WRANGLER_CONFIG).

@@ -74,6 +74,9 @@ func (d *Doc) parseTOML() (ok bool, errOff int, msg string) {
 		}
 		return false, 0, "wrangler.toml: " + err.Error()
 	}
+	if off, msg, ok := toml10Issue(data); !ok {
+		return false, off, "wrangler.toml: " + msg
+	}
 	d.Root = root
 	return true, 0, ""
 }

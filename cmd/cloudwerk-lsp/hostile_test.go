@@ -139,3 +139,43 @@ func TestGenerateRefusesAReadOnlyWranglerFile(t *testing.T) {
 		t.Fatalf("the read-only file was replaced (mode %v)", fi.Mode().Perm())
 	}
 }
+
+// TestWranglerTOMLAsWranglerReadsIt: a wrangler.toml with a UTF-8 byte order
+// mark is read and edited in place (the mark stays); one with a trailing comma
+// in an inline table (TOML 1.1, which wrangler rejects) is WRANGLER_CONFIG and
+// never rewritten.
+func TestWranglerTOMLAsWranglerReadsIt(t *testing.T) {
+	dir := copyDemoApp(t)
+	wrangler := filepath.Join(dir, "wrangler.toml")
+	orig, _ := os.ReadFile(wrangler)
+	src, _ := os.ReadFile(filepath.Join(dir, "app", "objects", "counter.ts"))
+	if err := os.WriteFile(filepath.Join(dir, "app", "objects", "tally.ts"), src, 0o644); err != nil { // needs a binding
+		t.Fatal(err)
+	}
+
+	bom := append([]byte("\xef\xbb\xbf"), orig...)
+	if err := os.WriteFile(wrangler, bom, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := capture(t, "check", dir); strings.Contains(out, "WRANGLER_CONFIG") {
+		t.Fatalf("check refuses a BOM wrangler.toml (exit %d):\n%s", code, out)
+	}
+	runGen(dir)
+	after, _ := os.ReadFile(wrangler)
+	if !bytes.HasPrefix(after, []byte("\xef\xbb\xbf# Demo Cloudwerk app.")) || !bytes.Contains(after, []byte(`class_name = "Tally"`)) {
+		t.Fatalf("generate on a BOM wrangler.toml:\n%q", after[:min(len(after), 200)])
+	}
+
+	bad := append(append([]byte(nil), orig...), []byte("\n[limits]\nLIMITS = { cpu = 1, }\n")...)
+	if err := os.WriteFile(wrangler, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := capture(t, "check", dir)
+	if code != exitFindings || !strings.Contains(out, "WRANGLER_CONFIG") || !strings.Contains(out, "trailing comma in an inline table") {
+		t.Fatalf("check on a TOML 1.1 inline table: exit %d\n%s", code, out)
+	}
+	runGen(dir)
+	if now, _ := os.ReadFile(wrangler); !bytes.Equal(now, bad) {
+		t.Fatal("generate rewrote a wrangler.toml that wrangler cannot read")
+	}
+}
