@@ -166,7 +166,10 @@ var syncNotifications = map[string]bool{
 // panic tear the connection down, and replies to every call exactly once (the
 // connection sends the returned value).
 func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
-	method := req.Method()
+	// The connection decodes the method without copying: the string points into
+	// its frame buffer, which the next read reuses once the call is released
+	// (jsonrpc2.Async), so keep a copy of our own.
+	method := strings.Clone(req.Method())
 	isCall := req.IsCall()
 	defer func() {
 		if r := recover(); r != nil {
