@@ -217,3 +217,44 @@ func TestRuntimeRulesAbsent(t *testing.T) {
 		})
 	}
 }
+
+// A definition finding no longer hides what extraction still finds: a wrong
+// import source is DEFINE_NOT_IMPORTED next to the object's other errors (it
+// used to be a lone INVALID_DEFINITION), and a call without a config is
+// INVALID_DEFINITION next to the missing import.
+func TestDefinitionFindingsHideNothing(t *testing.T) {
+	tests := map[string]struct {
+		src  string
+		want []Code
+	}{
+		"wrong module and a reserved method": {
+			src:  "import { defineDurableObject } from 'some-other-lib'\nexport default defineDurableObject({\n  methods: { init() {}, ping() { this.touch() } },\n})\n",
+			want: []Code{DefineNotImported, InvalidConfig, UnknownContextMember},
+		},
+		"no import and no config": {
+			src:  "export default defineDurableObject()\n",
+			want: []Code{DefineNotImported, InvalidDefinition},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			app, _, _, _ := loadMarked(t, map[string]string{"app/objects/counter.ts": tc.src})
+			var got []Code
+			for _, d := range Analyze(app, Options{Severity: othersOff}) {
+				got = append(got, d.Code)
+			}
+			if strings.Join(codeStrings(got), ",") != strings.Join(codeStrings(tc.want), ",") {
+				t.Errorf("codes = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func codeStrings(codes []Code) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
+	}
+	sort.Strings(out)
+	return out
+}
