@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,7 +29,10 @@ type WranglerPlan struct {
 	Old    []byte
 	New    []byte
 
-	Migration       *PlannedMigration // the appended entry, nil when none
+	Migration *PlannedMigration // the appended entry, nil when none
+	// EnvMigrations are the entries appended to environments that keep their own
+	// ledger (wrangler uses an env's `migrations` instead of the top level's).
+	EnvMigrations   []EnvMigration
 	AddedExports    []string
 	AddedBindings   []string // "COUNTER -> Counter", prefixed with "env.X: " for environments
 	UpdatedBindings []string
@@ -45,6 +49,12 @@ type WranglerPlan struct {
 	Warnings []string
 	// Notes are facts about the plan worth telling (e.g. a created file without `main`).
 	Notes []string
+}
+
+// EnvMigration is one entry appended to an environment's own ledger.
+type EnvMigration struct {
+	Env       string
+	Migration *PlannedMigration
 }
 
 // Changed reports whether the plan writes anything.
@@ -128,7 +138,7 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 	}
 	type editor interface {
 		bindings(bindingEdit) ([]splice, error)
-		migration(*PlannedMigration) ([]splice, error)
+		migration([]string, *PlannedMigration) ([]splice, error)
 		exports([]ManagedObject) ([]splice, error)
 	}
 	var ed editor = &tomlEditor{doc: w.Doc, nl: nl}
@@ -148,11 +158,30 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 		plan.recordBindings(be)
 	}
 	if lp.Migration != nil {
-		s, err := ed.migration(lp.Migration)
+		s, err := ed.migration(nil, lp.Migration)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		splices = append(splices, s...)
+	}
+	// Migrations are inherited unless an env has its own ledger: then that ledger
+	// is the one its deploys replay, and it needs the same new classes.
+	for _, env := range w.Envs {
+		if !env.HasMigrations || w.UsesExports {
+			continue
+		}
+		elp, err := planLedger(&wrangler.Config{Migrations: env.Migrations}, objs, envOptions(opts, env))
+		if err != nil {
+			return nil, fmt.Errorf("env.%s: %w", env.Name, err)
+		}
+		plan.mergeEnv(env.Name, elp)
+		if elp.Migration != nil {
+			s, err := ed.migration([]string{"env", env.Name}, elp.Migration)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			splices = append(splices, s...)
+		}
 	}
 	if len(lp.NewExports) > 0 {
 		s, err := ed.exports(lp.NewExports)
@@ -172,6 +201,47 @@ func editWrangler(w *wrangler.Config, objs []ManagedObject, opts Options) (*Wran
 		return nil, err
 	}
 	return plan, nil
+}
+
+// envOptions are the options for an environment's own ledger: the renames and
+// deletes of classes alive in it (a class another ledger holds is not its
+// business). Its orphans are not planned for: renaming or deleting a class that
+// only an env's ledger holds is left to the user (the top level's flags name
+// the top level's classes).
+func envOptions(opts Options, env wrangler.Env) Options {
+	live := env.Ledger().Live
+	o := Options{AllowKV: opts.AllowKV, openClasses: true}
+	for _, r := range opts.Renames {
+		if live[r.From] != nil {
+			o.Renames = append(o.Renames, r)
+		}
+	}
+	for _, d := range opts.Deletes {
+		if live[d] != nil {
+			o.Deletes = append(o.Deletes, d)
+		}
+	}
+	return o
+}
+
+// mergeEnv adds what planning an environment's own ledger found to the plan.
+func (p *WranglerPlan) mergeEnv(env string, lp *ledgerPlan) {
+	if lp.Migration != nil {
+		p.EnvMigrations = append(p.EnvMigrations, EnvMigration{Env: env, Migration: lp.Migration})
+	}
+	for _, n := range lp.NeedsFlag {
+		p.NeedsFlag = append(p.NeedsFlag, "env."+env+": "+n)
+	}
+	p.Withheld = append(p.Withheld, lp.Withheld...)
+	for _, b := range lp.Blocked {
+		if !slices.ContainsFunc(p.Blocked, func(x Blocked) bool { return x.Class == b.Class && x.Path == b.Path }) {
+			b.Reason = "in env." + env + "'s own ledger, " + b.Reason
+			p.Blocked = append(p.Blocked, b)
+		}
+	}
+	for _, w := range lp.Warnings {
+		p.Warnings = append(p.Warnings, "env."+env+": "+w)
+	}
 }
 
 // bindingEdit is what changes in one bindings array.
@@ -278,6 +348,19 @@ func verifyEdit(path string, plan *WranglerPlan, objs []ManagedObject, edits []b
 	if plan.Migration != nil {
 		if n := len(w.Migrations); n == 0 || w.Migrations[n-1].Tag != plan.Migration.Tag {
 			return fail("the new migration is not last")
+		}
+	}
+	for _, em := range plan.EnvMigrations {
+		for _, env := range w.Envs {
+			if env.Name != em.Env {
+				continue
+			}
+			if l := env.Ledger(); len(l.Errors) > 0 {
+				return fail("env." + env.Name + ": " + l.Errors[0].Message)
+			}
+			if n := len(env.Migrations); n == 0 || env.Migrations[n-1].Tag != em.Migration.Tag {
+				return fail("the new migration of env." + env.Name + " is not last")
+			}
 		}
 	}
 	check := func(bs []wrangler.DOBinding, where string) error {

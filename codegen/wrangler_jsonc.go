@@ -155,13 +155,15 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 	return append(out, s), err
 }
 
-func (e *jsonEditor) migration(m *PlannedMigration) ([]splice, error) {
-	if a, ok := e.array([]string{"migrations"}); ok {
+// migration appends m to the ledger at prefix+migrations (prefix nil: the top level).
+func (e *jsonEditor) migration(prefix []string, m *PlannedMigration) ([]splice, error) {
+	mp := wrangler.JoinPath(prefix, "migrations")
+	if a, ok := e.array(mp); ok {
 		a.add = []string{jsonMigration(m)}
 		return a.splices(), nil
 	}
-	if _, exists := e.doc.Loc("migrations"); exists {
-		return nil, fmt.Errorf(`"migrations" is not an array`)
+	if _, exists := e.doc.Loc(mp...); exists || len(prefix) > 0 {
+		return nil, fmt.Errorf("%q is not an array", strings.Join(mp, "."))
 	}
 	s, err := e.insertMember(nil, func(indent string) string {
 		if indent == "" {

@@ -141,6 +141,9 @@ func planReport(p *WranglerPlan) string {
 	} else {
 		b.WriteString("migration: nothing to append\n")
 	}
+	for _, em := range p.EnvMigrations {
+		fmt.Fprintf(&b, "migration (env.%s): %s\n", em.Env, em.Migration.Summary())
+	}
 	for _, s := range p.AddedExports {
 		fmt.Fprintf(&b, "export added: %s\n", s)
 	}

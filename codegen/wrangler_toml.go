@@ -249,24 +249,28 @@ func (e *tomlEditor) inlineTableInsert(path []string, l wrangler.Located, member
 	return splice{start: last, end: last, text: ", " + member}, nil
 }
 
-func (e *tomlEditor) migration(m *PlannedMigration) ([]splice, error) {
-	n := e.count([]string{"migrations"})
-	first, hasFirst := e.doc.Loc("migrations", wrangler.PathIndex(0))
-	arr, hasArr := e.doc.Loc("migrations")
+// migration appends m to the ledger at prefix+migrations (prefix nil: the top level).
+func (e *tomlEditor) migration(prefix []string, m *PlannedMigration) ([]splice, error) {
+	mp := wrangler.JoinPath(prefix, "migrations")
+	n := e.count(mp)
+	first, hasFirst := e.doc.Loc(wrangler.JoinPath(mp, wrangler.PathIndex(0))...)
+	arr, hasArr := e.doc.Loc(mp...)
 	fields := tomlMigrationFields(m)
-	block := "[[migrations]]" + e.nl + strings.Join(fields, e.nl) + e.nl
+	block := "[[" + tomlDotted(mp) + "]]" + e.nl + strings.Join(fields, e.nl) + e.nl
 	switch {
 	case hasFirst && first.Block:
-		return []splice{late(e.insertAt(e.sectionsEnd([]string{"migrations", wrangler.PathIndex(n - 1)}), e.nl+block))}, nil
+		return []splice{late(e.insertAt(e.sectionsEnd(wrangler.JoinPath(mp, wrangler.PathIndex(n-1))), e.nl+block))}, nil
 	case hasArr && !arr.Block:
 		a := arrayEdit{data: e.doc.Data, value: arr.Value, nl: e.nl, add: []string{"{ " + strings.Join(fields, ", ") + " }"}}
 		for i := 0; i < n; i++ {
-			l, _ := e.doc.Loc("migrations", wrangler.PathIndex(i))
+			l, _ := e.doc.Loc(wrangler.JoinPath(mp, wrangler.PathIndex(i))...)
 			a.elems = append(a.elems, l.At)
 		}
 		return a.splices(), nil
 	case hasArr:
-		return nil, fmt.Errorf("migrations is not an array")
+		return nil, fmt.Errorf("%s is not an array", strings.Join(mp, "."))
+	case len(prefix) > 0:
+		return nil, fmt.Errorf("%s has no migrations array", strings.Join(prefix, "."))
 	}
 	return []splice{late(e.insertAt(len(e.doc.Data), e.nl+block))}, nil
 }

@@ -58,6 +58,14 @@ func wranglerFindings(app *analysis.App) []Diagnostic {
 		out = append(out, Diagnostic{Code: LedgerInvalid, Severity: Error, Path: w.Path, Range: e.At,
 			Message: "the migration history does not replay: " + e.Message + "; wrangler refuses to deploy"})
 	}
+	for _, env := range w.Envs {
+		if env.HasMigrations {
+			for _, e := range env.Ledger().Errors {
+				out = append(out, Diagnostic{Code: LedgerInvalid, Severity: Error, Path: w.Path, Range: e.At,
+					Message: "the migration history of env." + env.Name + " does not replay: " + e.Message + "; wrangler refuses to deploy it"})
+			}
+		}
+	}
 	d := &drift{app: app, w: w, ledger: ledger}
 	out = append(out, d.objects()...)
 	out = append(out, d.orphans()...)
@@ -182,6 +190,7 @@ func (d *drift) objects() []Diagnostic {
 		for _, env := range w.Envs {
 			out = append(out, d.bindingFindings(e, env.Bindings, env.Name, fixes)...)
 		}
+		out = append(out, d.envLedgerFindings(e, fixes)...)
 		if !created {
 			how := "no [[migrations]] entry creates class " + e.ClassName
 			if w.UsesExports {
@@ -207,6 +216,24 @@ func (d *drift) objects() []Diagnostic {
 				Diagnostic{Code: StorageChanged, Severity: Error, Path: w.Path, Range: createdAt, Message: msg, Mirror: true,
 					Related: []Related{{Path: e.Path, Range: sqliteAnchor(e), Message: "declared here"}}})
 		}
+	}
+	return out
+}
+
+// envLedgerFindings reports MIGRATION_MISSING for each environment that keeps
+// its own ledger without the class: wrangler deploys that env with its own
+// `migrations`, not the top level's.
+func (d *drift) envLedgerFindings(e *analysis.Entry, fixes func() []Fix) []Diagnostic {
+	var out []Diagnostic
+	for _, env := range d.w.Envs {
+		if !env.HasMigrations || env.Ledger().Live[e.ClassName] != nil {
+			continue
+		}
+		diag := Diagnostic{Code: MigrationMissing, Severity: Error, Path: e.Path, Range: objectAnchor(e),
+			Related: []Related{{Path: d.w.Path, Range: env.MigrationsAt, Message: "env." + env.Name + "'s own migration ledger"}},
+			Message: fmt.Sprintf("env.%s of %s has its own [[migrations]] ledger (wrangler deploys the env with it, not the top level's) and no entry there creates class %s: `wrangler deploy --env %s` fails until it does (run `cloudwerk-lsp generate`)",
+				env.Name, filepath.Base(d.w.Path), e.ClassName, env.Name), Fixes: fixes()}
+		out = append(out, diag, mirrorOnWrangler(diag, d.w, e))
 	}
 	return out
 }

@@ -104,6 +104,9 @@ func TestDriftFindings(t *testing.T) {
 			[]string{"LEDGER_INVALID wrangler.toml:13"}},
 		{"env with durable_objects lacks the binding", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[env.staging.durable_objects]\nbindings = []\n"},
 			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1"}},
+		{"env with its own ledger lacks the class", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler +
+			"\n[env.staging]\ndurable_objects.bindings = [{ name = \"COUNTER\", class_name = \"Counter\" }]\n\n[[env.staging.migrations]]\ntag = \"s1\"\nnew_classes = [\"Old\"]\n"},
+			[]string{"MIGRATION_MISSING app/objects/counter.ts:3", "MIGRATION_MISSING wrangler.toml:14"}},
 		{"env without durable_objects lacks the binding", map[string]string{counter: driftSQLiteObject, "wrangler.toml": driftCleanWrangler + "\n[env.preview]\nname = \"x-preview\"\n"},
 			[]string{"BINDING_MISSING app/objects/counter.ts:3", "BINDING_MISSING wrangler.toml:1"}},
 		{"object with errors gets no binding or migration findings", map[string]string{counter: "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: true })\n", "wrangler.toml": "name = \"x\"\n"}, nil},

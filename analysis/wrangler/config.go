@@ -43,7 +43,16 @@ type Env struct {
 	// (wrangler does not inherit top-level bindings into environments).
 	DeclaresDurableObjects bool
 	Bindings               []DOBinding
+	// HasMigrations is true when the env has its own `migrations`: wrangler then
+	// deploys the env with that ledger instead of the top-level one (the key is
+	// inherited only when absent).
+	HasMigrations bool
+	Migrations    []Migration
+	MigrationsAt  textpos.Range
 }
+
+// Ledger replays the env's own migrations (meaningful when HasMigrations).
+func (e Env) Ledger() *Ledger { return Replay(e.Migrations) }
 
 // ClassRef is one class name inside a migration.
 type ClassRef struct {
@@ -220,9 +229,16 @@ func (w *Config) read() {
 			em, isMap := m[name].(map[string]any)
 			if !isMap {
 				w.shapeError([]string{"env", name}, fmt.Sprintf(`"env.%s" should be a table`, name))
-			} else if do, ok := em["durable_objects"]; ok {
-				env.DeclaresDurableObjects = true
-				env.Bindings = w.readBindings(do, []string{"env", name}, name)
+			} else {
+				if do, ok := em["durable_objects"]; ok {
+					env.DeclaresDurableObjects = true
+					env.Bindings = w.readBindings(do, []string{"env", name}, name)
+				}
+				if migs, ok := em["migrations"]; ok {
+					env.HasMigrations = true
+					env.MigrationsAt = w.rangeOf([]string{"env", name, "migrations"})
+					env.Migrations = w.readMigrations(migs, []string{"env", name})
+				}
 			}
 			w.Envs = append(w.Envs, env)
 		}
@@ -230,7 +246,7 @@ func (w *Config) read() {
 	if migs, ok := d.Root["migrations"]; ok {
 		w.HasMigrations = true
 		w.MigrationsAt = w.rangeOf([]string{"migrations"})
-		w.readMigrations(migs)
+		w.Migrations = w.readMigrations(migs, nil)
 	}
 	if ex, ok := d.Root["exports"]; ok {
 		w.UsesExports = true
@@ -318,14 +334,16 @@ func (w *Config) readBindings(do any, prefix []string, env string) []DOBinding {
 	return out
 }
 
-func (w *Config) readMigrations(raw any) {
+// readMigrations reads the ledger at prefix+migrations (prefix nil: the top level).
+func (w *Config) readMigrations(raw any, prefix []string) []Migration {
 	arr, ok := raw.([]any)
 	if !ok {
-		w.shapeError([]string{"migrations"}, `The optional "migrations" field should be an array`)
-		return
+		w.shapeError(JoinPath(prefix, "migrations"), fmt.Sprintf(`The optional "%s" field should be an array`, displayPath(prefix, "migrations")))
+		return nil
 	}
+	var out []Migration
 	for i, e := range arr {
-		mp := []string{"migrations", PathIndex(i)}
+		mp := JoinPath(prefix, "migrations", PathIndex(i))
 		em, ok := e.(map[string]any)
 		if !ok {
 			w.shapeError(mp, fmt.Sprintf(`"migrations[%d]" should be a table`, i))
@@ -356,8 +374,9 @@ func (w *Config) readMigrations(raw any) {
 				mig.RenamedClasses = append(mig.RenamedClasses, ClassRename{From: from, To: to, At: w.rangeOf(JoinPath(mp, "renamed_classes", PathIndex(j)))})
 			}
 		}
-		w.Migrations = append(w.Migrations, mig)
+		out = append(out, mig)
 	}
+	return out
 }
 
 func (w *Config) readClassList(m map[string]any, mp []string, i int, key string) []ClassRef {

@@ -28,6 +28,11 @@ type renameJSON struct {
 	To   string `json:"to"`
 }
 
+type envMigrationJSON struct {
+	Env       string        `json:"env"`
+	Migration migrationJSON `json:"migration"`
+}
+
 type notRecordedJSON struct {
 	Class  string `json:"class"`
 	File   string `json:"file"`
@@ -42,14 +47,16 @@ type liveClassJSON struct {
 }
 
 type migrationsReport struct {
-	Root          string          `json:"root"`
-	WranglerFile  string          `json:"wranglerFile,omitempty"` // empty: none yet (generate creates wrangler.toml)
-	Format        string          `json:"format,omitempty"`
-	UsesExports   bool            `json:"usesExports,omitempty"`
-	Migrations    []migrationJSON `json:"migrations"`
-	Live          []liveClassJSON `json:"live"`
-	Next          *migrationJSON  `json:"next"` // null: nothing to append
-	NeedsDecision []string        `json:"needsDecision"`
+	Root         string          `json:"root"`
+	WranglerFile string          `json:"wranglerFile,omitempty"` // empty: none yet (generate creates wrangler.toml)
+	Format       string          `json:"format,omitempty"`
+	UsesExports  bool            `json:"usesExports,omitempty"`
+	Migrations   []migrationJSON `json:"migrations"`
+	Live         []liveClassJSON `json:"live"`
+	Next         *migrationJSON  `json:"next"` // null: nothing to append
+	// EnvNext are the entries generate appends to environments with their own ledger.
+	EnvNext       []envMigrationJSON `json:"envNext,omitempty"`
+	NeedsDecision []string           `json:"needsDecision"`
 	// NotRecorded are objects generate leaves out of the ledger and the bindings.
 	NotRecorded []notRecordedJSON `json:"notRecorded"`
 	Warnings    []string          `json:"warnings"`
@@ -160,10 +167,11 @@ func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
 		return r
 	}
 	if m := plan.Migration; m != nil {
-		r.Next = &migrationJSON{Tag: m.Tag, NewSqliteClasses: m.NewSqliteClasses, NewClasses: m.NewClasses, DeletedClasses: m.DeletedClasses}
-		for _, rn := range m.RenamedClasses {
-			r.Next.RenamedClasses = append(r.Next.RenamedClasses, renameJSON{From: rn.From, To: rn.To})
-		}
+		j := plannedJSON(m)
+		r.Next = &j
+	}
+	for _, em := range plan.EnvMigrations {
+		r.EnvNext = append(r.EnvNext, envMigrationJSON{Env: em.Env, Migration: plannedJSON(em.Migration)})
 	}
 	r.NeedsDecision = append(r.NeedsDecision, plan.NeedsFlag...)
 	for _, b := range plan.Blocked {
@@ -174,6 +182,14 @@ func migrationsOf(app *analysis.App, opts codegen.Options) migrationsReport {
 		r.Warnings = append(r.Warnings, "generate would add an exports entry for "+c)
 	}
 	return r
+}
+
+func plannedJSON(m *codegen.PlannedMigration) migrationJSON {
+	j := migrationJSON{Tag: m.Tag, NewSqliteClasses: m.NewSqliteClasses, NewClasses: m.NewClasses, DeletedClasses: m.DeletedClasses}
+	for _, rn := range m.RenamedClasses {
+		j.RenamedClasses = append(j.RenamedClasses, renameJSON{From: rn.From, To: rn.To})
+	}
+	return j
 }
 
 func refNames(refs []wrangler.ClassRef) []string {
@@ -243,6 +259,9 @@ func printMigrations(w io.Writer, r migrationsReport) {
 		fmt.Fprintln(w, "  nothing to append")
 	} else {
 		fmt.Fprintf(w, "  %s  %s\n", r.Next.Tag, r.Next.summary())
+	}
+	for _, em := range r.EnvNext {
+		fmt.Fprintf(w, "  %s  %s  (env.%s's own ledger)\n", em.Migration.Tag, em.Migration.summary(), em.Env)
 	}
 	for _, b := range r.NotRecorded {
 		fmt.Fprintf(w, "\nnot recorded: %s (%s): %s\n", b.Class, b.File, b.Reason)

@@ -135,3 +135,15 @@ func TestMigrationsNotRecordedAndHandWritten(t *testing.T) {
 		t.Fatalf("--allow-kv: exit %d\n%s", code, out.String())
 	}
 }
+
+// An environment with its own ledger gets its own next entry.
+func TestMigrationsEnvLedger(t *testing.T) {
+	root := writeMigrationsApp(t, "[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\", \"Room\"]\n\n[env.staging]\n\n[[env.staging.migrations]]\ntag = \"s1\"\nnew_sqlite_classes = [\"Counter\"]\n")
+	var out, errb bytes.Buffer
+	if code := migrationsMain([]string{root}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "cloudwerk-2  new_sqlite_classes [Room]  (env.staging's own ledger)") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
