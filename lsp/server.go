@@ -235,6 +235,9 @@ func (s *Server) handle(ctx context.Context, req *jsonrpc2.Request) (result any,
 		// recorded the client's capabilities. Every other call is released so a
 		// slow one never blocks the messages behind it.
 		jsonrpc2.Async(ctx)
+		// The method string was borrowed from the frame, which the read loop now
+		// reuses; Async gave the request an owned copy.
+		method = req.Method()
 	}
 	if s.testHook != nil {
 		s.testHook(cctx, method)
