@@ -31,20 +31,9 @@ func (d *Document) noteEdit(old []byte, start, end int, newText string) {
 	}
 	d.pending = append(d.pending, pendingEdit{
 		start: start, oldEnd: end, newEnd: start + len(newText),
-		oldEndPos: posOf(old, end),
+		oldEndPos: textpos.PosAt(old, end),
 		cr:        strings.IndexByte(newText, '\r') >= 0 || bytes.IndexByte(old[start:end], '\r') >= 0,
 	})
-}
-
-// posOf is the position of offset in text: counted directly (no line table of
-// the whole text) unless a "\r" may end a line before it.
-func posOf(text []byte, offset int) Pos {
-	before := text[:offset]
-	if bytes.IndexByte(before, '\r') >= 0 {
-		return textpos.NewLineIndex(text).Pos(offset)
-	}
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return Pos{Offset: offset, Line: bytes.Count(before, []byte{'\n'}), Col16: textpos.UTF16Len(before[start:])}
 }
 
 // handlerKeys are the config keys whose function value is re-extracted alone

@@ -201,7 +201,7 @@ func TestPosOf(t *testing.T) {
 	for _, text := range []string{"ab\ncd😀e\n\nfg", "a\r\nb\rc\n😀d", ""} {
 		idx := textpos.NewLineIndex(text)
 		for off := 0; off <= len(text); off++ {
-			if got, want := posOf([]byte(text), off), idx.Pos(off); got != want {
+			if got, want := textpos.PosAt([]byte(text), off), idx.Pos(off); got != want {
 				t.Errorf("%q at %d: %+v, want %+v", text, off, got, want)
 			}
 		}

@@ -33,7 +33,7 @@ func positionAt(text string, off int) protocol.Position {
 	for off > 0 && off < len(text) && !utf8.RuneStart(text[off]) {
 		off-- // inside a multi-byte sequence: count from its start
 	}
-	return toProtoPos(textpos.NewLineIndex(text).Pos(off))
+	return toProtoPos(textpos.PosAt(text, off))
 }
 
 // rangeToOffsets converts an LSP range of text into byte offsets [start, end).

@@ -3,7 +3,9 @@
 package textpos
 
 import (
+	"bytes"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -151,4 +153,27 @@ func UTF16Len[T Text](b T) int {
 		}
 	}
 	return n
+}
+
+// PosAt converts one offset of text (clamped) without keeping a line table: a
+// direct count when no "\r" comes before the offset (the common case), else
+// through a LineIndex. For many offsets of one text, use a LineIndex.
+func PosAt[T Text](text T, offset int) Pos {
+	offset = min(max(offset, 0), len(text))
+	var line, start int
+	switch v := any(text[:offset]).(type) {
+	case string:
+		if strings.IndexByte(v, '\r') >= 0 {
+			return NewLineIndex(text).Pos(offset)
+		}
+		line, start = strings.Count(v, "\n"), strings.LastIndexByte(v, '\n')+1
+	case []byte:
+		if bytes.IndexByte(v, '\r') >= 0 {
+			return NewLineIndex(text).Pos(offset)
+		}
+		line, start = bytes.Count(v, []byte{'\n'}), bytes.LastIndexByte(v, '\n')+1
+	default:
+		return NewLineIndex(text).Pos(offset)
+	}
+	return Pos{Offset: offset, Line: line, Col16: UTF16Len(text[start:offset])}
 }
