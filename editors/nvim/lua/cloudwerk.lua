@@ -225,7 +225,10 @@ local function create_commands()
 end
 
 -- lsp_config is the 0.11+ configuration table; lsp/cloudwerk.lua returns it.
+-- Users of vim.lsp.enable('cloudwerk') never call setup(), so the user
+-- commands are created here, when Neovim first resolves the configuration.
 function M.lsp_config()
+  create_commands()
   return {
     cmd = M.default_cmd,
     filetypes = M.filetypes,

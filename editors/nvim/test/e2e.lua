@@ -3,10 +3,19 @@
 -- quick fix and the generate source action, check the files on disk, then
 -- go to definition from a route file, :CloudwerkGenerate, and a restart.
 --
+-- On Neovim 0.11+ the server is started the way users start it there:
+-- vim.lsp.config('cloudwerk', ...) over the runtimepath's lsp/cloudwerk.lua,
+-- then vim.lsp.enable('cloudwerk'); on older versions through setup().
+--
 -- Run by test.sh as:
 --   nvim --headless -u NONE -c 'luafile test/e2e.lua'
 -- with CLOUDWERK_PLUGIN (the editors/nvim folder), CLOUDWERK_BIN (the built
 -- server) and CLOUDWERK_APP (a scratch copy of testdata/app) in the environment.
+
+local HAS_011 = vim.fn.has('nvim-0.11') == 1
+-- Neovim 0.8-0.10 start through vim.lsp.start; 0.7 through start_client
+-- with the plugin's per-root client cache.
+local LEGACY = vim.fn.has('nvim-0.8') == 0
 
 local WAIT_MS = tonumber(os.getenv('CLOUDWERK_WAIT_MS') or '') or 20000
 
@@ -112,8 +121,35 @@ local function position_of(bufnr, needle)
   fail('%q not found in buffer %s', needle, vim.api.nvim_buf_get_name(bufnr))
 end
 
+-- call invokes a client method: 0.11 made them methods (client:request),
+-- earlier versions have plain fields (client.request).
+local function call(client, method, ...)
+  if HAS_011 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
+local function clients_of(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.lsp.buf_get_clients(bufnr)
+end
+
+local function all_clients()
+  return vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+end
+
+local function is_stopped(client)
+  if HAS_011 then
+    return client:is_stopped()
+  end
+  return vim.lsp.client_is_stopped(client.id)
+end
+
 local function single_client(bufnr)
-  local clients = vim.lsp.buf_get_clients(bufnr)
+  local clients = clients_of(bufnr)
   local list = {}
   for _, c in pairs(clients) do
     list[#list + 1] = c
@@ -125,7 +161,7 @@ local function single_client(bufnr)
 end
 
 local function request(client, bufnr, method, params)
-  local resp, err = client.request_sync(method, params, WAIT_MS, bufnr)
+  local resp, err = call(client, 'request_sync', method, params, WAIT_MS, bufnr)
   if not resp then
     fail('%s: no response (%s)', method, tostring(err))
   end
@@ -172,17 +208,32 @@ local function run()
 
   local attached = {}
   local exits = {}
-  require('cloudwerk').setup({
-    cmd = { bin, 'serve' },
-    -- Raised from warning: proves the option reaches the server.
-    severity = { KV_STORAGE = 'error' },
-    on_attach = function(client, bufnr)
-      attached[bufnr] = client.name
-    end,
-    on_exit = function(code, signal, client_id)
-      exits[client_id] = { code = code, signal = signal }
-    end,
-  })
+  local function on_attach(client, bufnr)
+    attached[bufnr] = client.name
+  end
+  local function on_exit(code, signal, client_id)
+    exits[client_id] = { code = code, signal = signal }
+  end
+  if HAS_011 then
+    -- Merged over lsp/cloudwerk.lua, which supplies filetypes and root_dir.
+    vim.lsp.config('cloudwerk', {
+      cmd = { bin, 'serve' },
+      -- Raised from warning: proves the option reaches the server.
+      init_options = { severity = { KV_STORAGE = 'error' } },
+      on_attach = on_attach,
+      on_exit = on_exit,
+    })
+    vim.lsp.enable('cloudwerk')
+    log('Neovim %s: vim.lsp.enable(\'cloudwerk\')', tostring(vim.version()))
+  else
+    require('cloudwerk').setup({
+      cmd = { bin, 'serve' },
+      severity = { KV_STORAGE = 'error' },
+      on_attach = on_attach,
+      on_exit = on_exit,
+    })
+    log('Neovim %d.%d: require(\'cloudwerk\').setup()', vim.version().major, vim.version().minor)
+  end
 
   local root = require('cloudwerk.root')
   local object = app .. '/app/objects/hit-log.ts'
@@ -371,14 +422,16 @@ local function run()
   end
   log(':CloudwerkGenerate types rewrote durable-objects.d.ts (%s)', table.concat(notes, ' | '))
 
-  -- 7. A stopped server is forgotten and a new one starts for the next file.
+  -- 7. A stopped server is forgotten and a new one starts for the next file
+  -- (on 0.7 the plugin's own per-root cache does the forgetting).
   local cloudwerk = require('cloudwerk')
-  if cloudwerk.client_for(app) ~= client.id then
+  if LEGACY and cloudwerk.client_for(app) ~= client.id then
     fail('client cache holds %s for the app, want %d', tostring(cloudwerk.client_for(app)), client.id)
   end
-  client.stop()
+  call(client, 'stop')
   wait_for('the server to stop', function()
-    return vim.lsp.client_is_stopped(client.id) and cloudwerk.client_for(app) == nil
+    -- 0.11 marks the client stopped before it runs the on_exit callbacks.
+    return is_stopped(client) and exits[client.id] ~= nil and (not LEGACY or cloudwerk.client_for(app) == nil)
   end)
   -- After shutdown + exit the server exits 0; the -race build exits 66 when
   -- it saw a data race while serving this session.
@@ -399,8 +452,8 @@ local function run()
 end
 
 local ok, err = pcall(run)
-for _, c in ipairs(vim.lsp.get_active_clients()) do
-  c.stop()
+for _, c in ipairs(all_clients()) do
+  call(c, 'stop')
 end
 if ok then
   log('PASS')

@@ -1,7 +1,9 @@
 -- Unit tests of the plugin's pure parts, run headless without a server:
 -- root detection over scratch folder layouts, and which start path setup()
--- takes for each Neovim API generation (the 0.11 and 0.8 APIs are stood in
--- for, since the test Neovim is 0.7).
+-- takes for each Neovim API generation. The APIs of the other generations are
+-- stood in for (and the real ones hidden while they are), so the same cases
+-- pass on Neovim 0.7 and 0.11; on 0.11 the real vim.lsp.config also resolves
+-- lsp/cloudwerk.lua from the runtimepath.
 --
 --   nvim --headless -u NONE -c 'luafile test/unit.lua'   (CLOUDWERK_PLUGIN set)
 
@@ -159,8 +161,36 @@ end
 check('lsp/cloudwerk.lua root_dir inside', root_dir_of(base .. '/case1/app/objects/counter.ts'), base .. '/case1')
 check('lsp/cloudwerk.lua root_dir outside', root_dir_of(base .. '/case4/src/index.ts'), nil)
 
+-- On a real 0.11 the runtimepath's lsp/cloudwerk.lua is what vim.lsp.config
+-- resolves for the name (the vim.lsp.enable('cloudwerk') path users take).
+if vim.fn.has('nvim-0.11') == 1 then
+  local resolved = vim.lsp.config.cloudwerk
+  check('0.11 real: vim.lsp.config resolves lsp/cloudwerk.lua', resolved and resolved.cmd, { 'cloudwerk-lsp', 'serve' })
+  check('0.11 real: filetypes', resolved and resolved.filetypes, spec.filetypes)
+  check('0.11 real: root_dir is the plugin\'s function', resolved and type(resolved.root_dir), 'function')
+end
+
+local saved = {
+  config = vim.lsp.config,
+  enable = vim.lsp.enable,
+  start = vim.lsp.start,
+  start_client = vim.lsp.start_client,
+  buf_attach_client = vim.lsp.buf_attach_client,
+}
+-- hide makes setup() see an older API generation: the newer entry points are
+-- removed until restore().
+local function hide(...)
+  for _, k in ipairs({ ... }) do
+    vim.lsp[k] = nil
+  end
+end
+local function restore()
+  for k, v in pairs(saved) do
+    vim.lsp[k] = v
+  end
+end
+
 -- setup() on a 0.11-style API: config + enable, user options merged.
-local saved = { config = vim.lsp.config, enable = vim.lsp.enable, start = vim.lsp.start }
 local recorded = {}
 cloudwerk = fresh()
 vim.lsp.config = setmetatable({}, {
@@ -177,11 +207,12 @@ check('0.11: config name', recorded.config and recorded.config.name, 'cloudwerk'
 check('0.11: cmd override', recorded.config and recorded.config.cfg.cmd, { 'my-cloudwerk-lsp', 'serve' })
 check('0.11: severity', recorded.config and recorded.config.cfg.init_options, { severity = { NO_INIT = 'off' } })
 check('0.11: root_dir kept', recorded.config and type(recorded.config.cfg.root_dir), 'function')
-vim.lsp.config, vim.lsp.enable = saved.config, saved.enable
+restore()
 
 -- setup() on a 0.8-style API: vim.lsp.start on FileType, only inside an app.
 local starts = {}
 cloudwerk = fresh()
+hide('config', 'enable')
 vim.lsp.start = function(c, opts)
   starts[#starts + 1] = { root_dir = c.root_dir, name = c.name, bufnr = opts and opts.bufnr }
   return 1
@@ -194,9 +225,42 @@ vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case4/src/index.ts'))
 vim.bo.filetype = 'typescript'
 check('0.8: one start, inside the app only', starts,
   { { root_dir = base .. '/case1', name = 'cloudwerk', bufnr = inside } })
-vim.lsp.start = saved.start
+restore()
 
--- The 0.7 path (start_client + per-root cache) runs for real in e2e.lua.
+-- setup() on a 0.7-style API: start_client once per app root, then attach.
+-- (On a real 0.7 the e2e test runs this path against the server.)
+local started, attached = {}, {}
+cloudwerk = fresh()
+hide('config', 'enable', 'start')
+-- setup() attaches loaded buffers too: start from none.
+vim.cmd('silent %bwipeout!')
+vim.lsp.start_client = function(c)
+  started[#started + 1] = c.root_dir
+  return 40 + #started
+end
+vim.lsp.buf_attach_client = function(bufnr, id)
+  attached[#attached + 1] = { bufnr = bufnr, id = id }
+  return true
+end
+local real_get_client, real_is_stopped = vim.lsp.get_client_by_id, vim.lsp.client_is_stopped
+vim.lsp.get_client_by_id = function(id)
+  return { id = id }
+end
+vim.lsp.client_is_stopped = function()
+  return false
+end
+cloudwerk.setup({})
+vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case2/app/objects/a.ts'))
+vim.bo.filetype = 'typescript'
+local first = vim.api.nvim_get_current_buf()
+vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case2/app/routes/api/x/route.ts'))
+vim.bo.filetype = 'typescript'
+local second = vim.api.nvim_get_current_buf()
+vim.lsp.get_client_by_id, vim.lsp.client_is_stopped = real_get_client, real_is_stopped
+restore()
+check('0.7: one server for the app', started, { base .. '/case2' })
+check('0.7: both buffers attached to it', attached, { { bufnr = first, id = 41 }, { bufnr = second, id = 41 } })
+check('0.7: client cache', cloudwerk.client_for(base .. '/case2'), 41)
 
 vim.fn.delete(base, 'rf')
 io.stdout:write(string.format('%d passed, %d failed\n', passed, failed))
