@@ -283,6 +283,9 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 	if !again.empty() {
 		p.add(again) // after publishing: this pass is done, so the cancel it makes is harmless
 	}
+	if len(w.apps) > 0 {
+		p.s.refreshCodeLenses()
+	}
 	p.s.log.Debug("diagnostics pass", zap.Int("apps", len(w.apps)), zap.Int("files", len(w.files)), zap.Int("published", len(paths)), zap.Duration("duration", time.Since(start)))
 	return true
 }

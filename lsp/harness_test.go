@@ -41,6 +41,8 @@ type testClient struct {
 
 	// onPublish, when set, runs (outside the lock) for every publishDiagnostics.
 	onPublish func(*protocol.PublishDiagnosticsParams)
+
+	lensRefreshes int // workspace/codeLens/refresh requests
 }
 
 func newTestClient() *testClient {

@@ -24,10 +24,11 @@ type clientCaps struct {
 	watchDynamic     bool // workspace.didChangeWatchedFiles.dynamicRegistration
 	resourceOps      bool // workspaceEdit.documentChanges with create and rename
 	applyEdit        bool // workspace/applyEdit
+	lensRefresh      bool // workspace.codeLens.refreshSupport
 }
 
 func readClientCaps(c *protocol.ClientCapabilities) clientCaps {
-	var out clientCaps
+	out := clientCaps{lensRefresh: codeLensRefreshSupported(c)}
 	if w := c.Window; w != nil && w.WorkDoneProgress != nil {
 		out.workDoneProgress = *w.WorkDoneProgress
 	}

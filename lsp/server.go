@@ -77,6 +77,8 @@ type Server struct {
 	// watching is set once the server's own watcher covers the workspace.
 	watching atomic.Bool
 	wg       sync.WaitGroup // background goroutines
+
+	lensRefresh lensRefresher
 }
 
 // Conn is a served connection.
