@@ -13,7 +13,7 @@ import { Commands, SERVER_GENERATE_COMMAND, withoutOwnedCommands } from './comma
 import { findServer, type LookupResult } from './lookup';
 import { badBinaryError, installInstructions, notFoundError, OPEN_SETTINGS, SHOW_INSTALL, type UserError } from './messages';
 import { nodeLookupHost, runCommand } from './nodeHost';
-import { needsRestart, resolveSettings, type ServerSettings } from './settings';
+import { needsRestart, resolveSettings, sameServerSettings, SETTINGS_RETRY_MS, shouldRetryLookup, type ServerSettings } from './settings';
 import { checkServerVersion } from './version';
 
 const CLIENT_ID = 'cloudwerk';
@@ -33,6 +33,10 @@ let client: LanguageClient | undefined;
 /** The start or stop in progress; commands wait for it so they never race each other. */
 let transition: Promise<void> = Promise.resolve();
 let lastLookup: LookupResult | undefined;
+/** The settings the running server was started with. */
+let startedWith: ServerSettings | undefined;
+/** Set while the first start waits for the settings to arrive; the next change of them resolves it. */
+let settingsArrived: (() => void) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
@@ -43,16 +47,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.generate, (...args: unknown[]) => generate(args)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (needsRestart((section) => e.affectsConfiguration(section))) {
-        output.info('server settings changed; restarting');
-        void restart();
+      if (!needsRestart((section) => e.affectsConfiguration(section))) {
+        return;
       }
+      if (settingsArrived !== undefined) {
+        settingsArrived(); // the waiting first start reads them
+        return;
+      }
+      // A running server whose settings did not really change keeps running.
+      if (client !== undefined && startedWith !== undefined && sameServerSettings(startedWith, readSettings(false))) {
+        return;
+      }
+      output.info('server settings changed; restarting');
+      void restart();
     }),
     // Trust can unlock workspace values of the restricted settings.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
   );
 
-  await serialized(start);
+  await serialized(() => start(true));
 }
 
 export async function deactivate(): Promise<void> {
@@ -71,7 +84,7 @@ function restart(): Promise<void> {
   });
 }
 
-function readSettings(): ServerSettings {
+function readSettings(warn = true): ServerSettings {
   const cfg = vscode.workspace.getConfiguration();
   const settings = resolveSettings(
     {
@@ -81,8 +94,10 @@ function readSettings(): ServerSettings {
     },
     vscode.workspace.isTrusted,
   );
-  for (const w of settings.warnings) {
-    output.warn(w);
+  if (warn) {
+    for (const w of settings.warnings) {
+      output.warn(w);
+    }
   }
   return settings;
 }
@@ -92,13 +107,34 @@ function firstFolder(): string | undefined {
   return folder?.uri.fsPath;
 }
 
-async function start(): Promise<void> {
+/** Resolves after ms, or earlier when the server settings change. */
+function settingsChangeOrTimeout(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      settingsArrived = undefined;
+      resolve();
+    }
+    settingsArrived = done;
+  });
+}
+
+async function start(activating = false): Promise<void> {
   if (client !== undefined) {
     return;
   }
-  const settings = readSettings();
+  let settings = readSettings();
   const folder = firstFolder();
-  const found = findServer(settings.path, nodeLookupHost(folder));
+  let found = findServer(settings.path, nodeLookupHost(folder));
+  if (activating && shouldRetryLookup(settings, found)) {
+    // The user settings can reach the extension host after activation (code-server
+    // and remote windows): wait for them, then look once more before any error.
+    output.info('cloudwerk-lsp was not found with the default settings; looking again once the settings have arrived');
+    await settingsChangeOrTimeout(SETTINGS_RETRY_MS);
+    settings = readSettings();
+    found = findServer(settings.path, nodeLookupHost(folder));
+  }
   lastLookup = found;
   if (!found.found) {
     output.error(found.reason);
@@ -130,6 +166,7 @@ async function start(): Promise<void> {
   try {
     await c.start();
     client = c;
+    startedWith = settings;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     output.error(`the server failed to start: ${message}`);
@@ -141,6 +178,7 @@ async function start(): Promise<void> {
 async function stop(): Promise<void> {
   const c = client;
   client = undefined;
+  startedWith = undefined;
   if (c === undefined) {
     return;
   }

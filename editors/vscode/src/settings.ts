@@ -90,3 +90,24 @@ export function resolveSettings(raw: RawSettings, trusted: boolean): ServerSetti
 export function needsRestart(affects: (section: string) => boolean): boolean {
   return affects('cloudwerk.server');
 }
+
+/**
+ * How long the first start waits for the settings when the server was not found with
+ * the defaults. In code-server the user settings reached the extension host after
+ * activation in half the runs, so an empty path there may only mean "not loaded yet".
+ */
+export const SETTINGS_RETRY_MS = 3_000;
+
+/**
+ * Whether a failed lookup at activation is worth one more try: only when no server
+ * setting was read (the path is the default), which is what settings that have not
+ * arrived yet look like. A configured path that points nowhere is reported at once.
+ */
+export function shouldRetryLookup(settings: Pick<ServerSettings, 'path'>, found: { found: boolean }): boolean {
+  return !found.found && settings.path === '';
+}
+
+/** Whether two settings start the same server (trace is applied by the running client). */
+export function sameServerSettings(a: Pick<ServerSettings, 'path' | 'args'>, b: Pick<ServerSettings, 'path' | 'args'>): boolean {
+  return a.path === b.path && a.args.length === b.args.length && a.args.every((x, i) => x === b.args[i]);
+}

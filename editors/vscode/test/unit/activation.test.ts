@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SETTINGS_RETRY_MS } from '../../src/settings';
 import { activateWith, FakeVscode, type FakeSettings } from '../support/fakeVscode';
 
 type ExtensionModule = typeof import('../../src/extension');
@@ -105,6 +106,46 @@ describe('activate', () => {
       process.env.PATH = savedPath;
     }
   });
+
+  // code-server delivered the user settings to the extension host after activation in
+  // half the runs: the first lookup saw an empty path. An impostor binary makes the
+  // second lookup visible (its error names it) without starting a language client.
+  for (const withEvent of [true, false]) {
+    it(`reads user settings that arrive after activation (${withEvent ? 'with' : 'without'} a change event)`, async (t) => {
+      if (process.platform === 'win32') {
+        t.skip('uses a shell script');
+        return;
+      }
+      const impostor = path.join(dir, `late-${withEvent}`);
+      fs.writeFileSync(impostor, '#!/bin/sh\necho "late 1.0"\n', { mode: 0o755 });
+      const fake = new FakeVscode(settings());
+      const savedPath = process.env.PATH;
+      process.env.PATH = '';
+      try {
+        const began = Date.now();
+        const activated = activate(fake);
+        await settle();
+        assert.equal(fake.errors.length, 0, 'no error before the settings had their chance');
+        fake.settings['cloudwerk.server.path'] = { globalValue: impostor };
+        if (withEvent) {
+          fake.changeConfiguration(['cloudwerk.server.path']);
+        }
+        const ext = await activated;
+        await settle();
+        assert.equal(fake.errors.length, 1, fake.errors.map((e) => e.message).join('\n'));
+        assert.match(fake.errors[0].message, /late 1\.0/, 'the second lookup used the late setting');
+        const waited = Date.now() - began;
+        if (withEvent) {
+          assert.ok(waited < SETTINGS_RETRY_MS, `the change event ends the wait (waited ${waited} ms)`);
+        } else {
+          assert.ok(waited >= SETTINGS_RETRY_MS - 50, `waited ${waited} ms`);
+        }
+        await ext.deactivate();
+      } finally {
+        process.env.PATH = savedPath;
+      }
+    });
+  }
 
   it('restarts when a server setting changes, not for trace', async () => {
     const fake = new FakeVscode(settings({ 'cloudwerk.server.path': { globalValue: path.join(dir, 'a') } }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { needsRestart, resolveSettings, type RawSettings } from '../../src/settings';
+import { needsRestart, resolveSettings, sameServerSettings, shouldRetryLookup, type RawSettings } from '../../src/settings';
 
 const defaults: RawSettings = {
   path: { defaultValue: '' },
@@ -74,5 +74,22 @@ describe('needsRestart', () => {
   it('restarts for server settings only', () => {
     assert.equal(needsRestart((s) => 'cloudwerk.server.path'.startsWith(s)), true);
     assert.equal(needsRestart((s) => 'cloudwerk.trace.server'.startsWith(s)), false);
+  });
+});
+
+describe('shouldRetryLookup', () => {
+  it('retries only a failed lookup made with the default path', () => {
+    assert.equal(shouldRetryLookup({ path: '' }, { found: false }), true);
+    assert.equal(shouldRetryLookup({ path: '' }, { found: true }), false);
+    assert.equal(shouldRetryLookup({ path: '/opt/cloudwerk-lsp' }, { found: false }), false);
+  });
+});
+
+describe('sameServerSettings', () => {
+  it('compares the path and the arguments, in order', () => {
+    assert.equal(sameServerSettings({ path: '/a', args: ['--x'] }, { path: '/a', args: ['--x'] }), true);
+    assert.equal(sameServerSettings({ path: '/a', args: [] }, { path: '/b', args: [] }), false);
+    assert.equal(sameServerSettings({ path: '/a', args: ['--x', '--y'] }, { path: '/a', args: ['--y', '--x'] }), false);
+    assert.equal(sameServerSettings({ path: '/a', args: ['--x'] }, { path: '/a', args: [] }), false);
   });
 });
