@@ -93,8 +93,9 @@ export function needsRestart(affects: (section: string) => boolean): boolean {
 
 /**
  * How long the first start waits for the settings when the server was not found with
- * the defaults. In code-server the user settings reached the extension host after
- * activation in half the runs, so an empty path there may only mean "not loaded yet".
+ * the defaults. In code-server the configuration kept changing for seconds after
+ * activation (a change of cloudwerk.server.* arrived ~3 s in), so an empty path there
+ * may only mean "not settled yet".
  */
 export const SETTINGS_RETRY_MS = 3_000;
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { needsRestart, resolveSettings, sameServerSettings, shouldRetryLookup, type RawSettings } from '../../src/settings';
+import { needsRestart, resolveSettings, RESTRICTED_SETTINGS, sameServerSettings, shouldRetryLookup, type RawSettings } from '../../src/settings';
 
 const defaults: RawSettings = {
   path: { defaultValue: '' },
@@ -92,4 +94,24 @@ describe('sameServerSettings', () => {
     assert.equal(sameServerSettings({ path: '/a', args: ['--x', '--y'] }, { path: '/a', args: ['--y', '--x'] }), false);
     assert.equal(sameServerSettings({ path: '/a', args: ['--x'] }, { path: '/a', args: [] }), false);
   });
+});
+
+describe('the contributed server settings', () => {
+  // In a remote window (code-server, Remote-SSH, WSL) VS Code drops machine and
+  // machine-overridable settings from the local user settings before the extension
+  // host sees them: cloudwerk.server.path set in the user settings of code-server
+  // reached the extension empty. Window scope applies them there too (the remote
+  // machine's own settings still win), and the workspace-trust restriction keeps
+  // untrusted workspaces from setting them.
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+    capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+  };
+  for (const key of RESTRICTED_SETTINGS) {
+    it(`${key} is read from the user settings in remote windows`, () => {
+      const scope = manifest.contributes.configuration.properties[key]?.scope;
+      assert.ok(scope === 'window' || scope === 'resource', `${key} has scope ${scope}`);
+      assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key));
+    });
+  }
 });
