@@ -30,9 +30,16 @@ vim.diagnostic.config({
   },
   severity_sort = true,
 })
-vim.lsp.handlers['textDocument/hover'] = vim.lsp.with(vim.lsp.handlers.hover, { border = 'rounded' })
-
-require('cloudwerk').setup({ cmd = { os.getenv('CLOUDWERK_BIN'), 'serve' } })
+local has_011 = vim.fn.has('nvim-0.11') == 1
+if has_011 then
+  -- 0.11 takes the border as an option (vim.lsp.with is deprecated there).
+  vim.o.winborder = 'rounded'
+  vim.lsp.config('cloudwerk', { cmd = { os.getenv('CLOUDWERK_BIN'), 'serve' } })
+  vim.lsp.enable('cloudwerk')
+else
+  vim.lsp.handlers['textDocument/hover'] = vim.lsp.with(vim.lsp.handlers.hover, { border = 'rounded' })
+  require('cloudwerk').setup({ cmd = { os.getenv('CLOUDWERK_BIN'), 'serve' } })
+end
 
 -- Once diagnostics arrive, put the cursor on the definition and hover.
 local ready = os.getenv('CLOUDWERK_READY')
