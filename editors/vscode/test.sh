@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The VS Code extension's suite: install pinned dependencies, type-check, unit
 # tests, bundle, package the .vsix, then the protocol end-to-end test against a
-# freshly built cloudwerk-lsp. Needs only Node 20+, npm and Go.
+# freshly built cloudwerk-lsp, then the .vsix in a real VS Code (code-server in
+# headless Chromium; ui-test/). Needs Node 20+, npm, Go and apt-get (for Chromium).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -51,5 +52,9 @@ echo "-- build cloudwerk-lsp"
 echo "-- end-to-end: protocol test, and the packaged bundle with the real server"
 # dist/extension.js is now the minified bundle vsce packaged (vscode:prepublish).
 CLOUDWERK_LSP_BIN="$work/cloudwerk-lsp" CLOUDWERK_EXTENSION_BUNDLE=dist/extension.js npm run --silent test:e2e
+
+echo "-- real VS Code: the .vsix in code-server, driven through headless Chromium (ui-test/run.sh)"
+# Installs code-server, Node 24, Chromium and playwright-core (pinned, cached) on first use.
+bash "$here/ui-test/run.sh" cloudwerk-lsp.vsix "$work/cloudwerk-lsp"
 
 echo "editors/vscode: all passed"
