@@ -209,6 +209,13 @@ check('0.11: severity', recorded.config and recorded.config.cfg.init_options, { 
 check('0.11: root_dir kept', recorded.config and type(recorded.config.cfg.root_dir), 'function')
 restore()
 
+-- open_ts edits a file as typescript (firing FileType) and returns its buffer.
+local function open_ts(rel)
+  vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/' .. rel))
+  vim.bo.filetype = 'typescript'
+  return vim.api.nvim_get_current_buf()
+end
+
 -- setup() on a 0.8-style API: vim.lsp.start on FileType, only inside an app.
 local starts = {}
 cloudwerk = fresh()
@@ -218,11 +225,8 @@ vim.lsp.start = function(c, opts)
   return 1
 end
 cloudwerk.setup({})
-vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case1/app/objects/counter.ts'))
-vim.bo.filetype = 'typescript'
-local inside = vim.api.nvim_get_current_buf()
-vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case4/src/index.ts'))
-vim.bo.filetype = 'typescript'
+local inside = open_ts('case1/app/objects/counter.ts')
+open_ts('case4/src/index.ts')
 check('0.8: one start, inside the app only', starts,
   { { root_dir = base .. '/case1', name = 'cloudwerk', bufnr = inside } })
 restore()
@@ -250,12 +254,8 @@ vim.lsp.client_is_stopped = function()
   return false
 end
 cloudwerk.setup({})
-vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case2/app/objects/a.ts'))
-vim.bo.filetype = 'typescript'
-local first = vim.api.nvim_get_current_buf()
-vim.cmd('silent edit ' .. vim.fn.fnameescape(base .. '/case2/app/routes/api/x/route.ts'))
-vim.bo.filetype = 'typescript'
-local second = vim.api.nvim_get_current_buf()
+local first = open_ts('case2/app/objects/a.ts')
+local second = open_ts('case2/app/routes/api/x/route.ts')
 vim.lsp.get_client_by_id, vim.lsp.client_is_stopped = real_get_client, real_is_stopped
 restore()
 check('0.7: one server for the app', started, { base .. '/case2' })
