@@ -68,6 +68,7 @@ func wranglerFindings(app *analysis.App) []Diagnostic {
 	}
 	d := &drift{app: app, w: w, ledger: ledger}
 	out = append(out, d.objects()...)
+	out = append(out, d.handWrittenBindings()...)
 	out = append(out, d.orphans()...)
 	out = append(out, d.entryFindings()...)
 	return out
@@ -215,6 +216,43 @@ func (d *drift) objects() []Diagnostic {
 					Related: []Related{{Path: w.Path, Range: createdAt, Message: "created here"}}},
 				Diagnostic{Code: StorageChanged, Severity: Error, Path: w.Path, Range: createdAt, Message: msg, Mirror: true,
 					Related: []Related{{Path: e.Path, Range: sqliteAnchor(e), Message: "declared here"}}})
+		}
+	}
+	return out
+}
+
+// handWrittenBindings reports BINDING_MISSING for the hand-written classes of
+// cloudwerk.config's durableObjects: generate binds them (top level and every
+// environment) like the generated ones, and the finding lands on their entry.
+func (d *drift) handWrittenBindings() []Diagnostic {
+	cfg := d.app.Config
+	taken := map[string]bool{}
+	for _, e := range d.recordable() {
+		taken[e.BindingName] = true
+	}
+	var out []Diagnostic
+	for _, c := range cfg.DurableObjects {
+		if taken[c.Binding] {
+			continue // the binding belongs to an object file (generate reports the clash)
+		}
+		check := func(bindings []wrangler.DOBinding, env string) {
+			if _, ok := d.bindingIndexOf(bindings, env).byName[c.Binding]; ok {
+				return
+			}
+			where := "the top level of " + filepath.Base(d.w.Path)
+			if env != "" {
+				where = "env." + env + " of " + filepath.Base(d.w.Path)
+			}
+			diag := Diagnostic{Code: BindingMissing, Severity: Error, Path: cfg.File, Range: c.At, Fixes: d.wranglerFix(),
+				Message: fmt.Sprintf("no durable_objects binding %s -> %s in %s for the hand-written class declared here: env.%s is undefined at run time", c.Binding, c.ClassName, where, c.Binding)}
+			mirror := diag
+			mirror.Path, mirror.Range, mirror.Mirror = d.w.Path, analysis.Range{}, true
+			mirror.Related = []Related{{Path: cfg.File, Range: c.At, Message: "durableObjects." + c.Binding}}
+			out = append(out, diag, mirror)
+		}
+		check(d.w.Bindings, "")
+		for _, env := range d.w.Envs {
+			check(env.Bindings, env.Name)
 		}
 	}
 	return out
