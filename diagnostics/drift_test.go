@@ -116,7 +116,7 @@ func TestDriftFindings(t *testing.T) {
 			"wrangler.toml":       driftCleanWrangler + "\n[[durable_objects.bindings]]\nname = \"CHAT\"\nclass_name = \"Chat\"\n\n[[migrations]]\ntag = \"v2\"\nnew_classes = [\"Chat\"]\n"}, nil},
 		{"hand-written class without its binding", map[string]string{counter: driftSQLiteObject,
 			"cloudwerk.config.ts": "export default {\n  durableObjects: { CHAT: { class: './workers/chat.ts', className: 'Chat' } },\n}\n",
-			"wrangler.toml": driftCleanWrangler + "\n[env.preview]\ndurable_objects.bindings = [{ name = \"COUNTER\", class_name = \"Counter\" }, { name = \"CHAT\", class_name = \"Chat\" }]\n"},
+			"wrangler.toml":       driftCleanWrangler + "\n[env.preview]\ndurable_objects.bindings = [{ name = \"COUNTER\", class_name = \"Counter\" }, { name = \"CHAT\", class_name = \"Chat\" }]\n"},
 			[]string{"BINDING_MISSING cloudwerk.config.ts:2", "BINDING_MISSING wrangler.toml:1"}},
 		{"durableObjects not readable: nothing is orphaned", map[string]string{counter: driftSQLiteObject,
 			"cloudwerk.config.ts": "import objects from './objects'\nexport default { durableObjects: objects }\n",
