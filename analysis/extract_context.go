@@ -175,6 +175,7 @@ type bodyWalk struct {
 	params  map[string]paramInfo // parameters of a method or handler
 	needles []byte               // packed needle texts
 	lens    []uint32
+	noThis  bool // the function is an arrow function: `this` is not the handler context
 }
 
 func (b *bodyWalk) addNeedle(name string) {
@@ -191,16 +192,21 @@ func (b *bodyWalk) addNeedle(name string) {
 // are recorded as ParamUses. Local aliases (`const sql = this.ctx.sql`,
 // `const { sql } = ctx`) are followed from their declaration on. Nested
 // non-arrow functions and classes have their own `this` and are not entered.
-// (An arrow-function method's `this` is not the handler context at all; rules
-// can tell by the method's Form.) One iterative walk per body: deep bodies
-// cannot exhaust the stack.
+// When fn itself is an arrow function (`m: () => ...`, `fetch: async () => ...`)
+// its `this` is not the handler context at all and is not followed. One
+// iterative walk per body: deep bodies cannot exhaust the stack.
 func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node, isInit bool) {
 	body := fn.ChildByFieldId(s.g.fBody)
 	if body == nil {
 		return
 	}
 	b := &bodyWalk{s: s, def: def, in: in, needles: make([]byte, 0, 64), lens: make([]uint32, 0, 4)}
-	b.addNeedle(thisNeedle)
+	// An arrow function's `this` is the module's (undefined), not the handler
+	// context: only its parameters (and init's ctx) are followed.
+	b.noThis = s.kind(fn) == "arrow_function"
+	if !b.noThis {
+		b.addNeedle(thisNeedle)
+	}
 	s.eachParam(fn, func(i int, pattern *sitter.Node) {
 		if s.kind(pattern) != "identifier" {
 			return
@@ -339,6 +345,9 @@ func (b *bodyWalk) roleOf(n *sitter.Node) (ctxRole, paramInfo) {
 		}
 		switch s.kind(n) {
 		case "this":
+			if b.noThis {
+				return roleNone, param
+			}
 			base = roleThis
 		case "identifier":
 			name := s.text(n)
