@@ -4,6 +4,7 @@
 package codegen
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,9 @@ import (
 type jsonEditor struct {
 	doc *wrangler.Doc
 	nl  string
+	// after records the members after which a member was already inserted
+	// below a trailing comment (by the end offset of the member).
+	after map[int]bool
 }
 
 func jsonBinding(o ManagedObject) string {
@@ -70,11 +74,11 @@ func (e *jsonEditor) array(path []string) (arrayEdit, bool) {
 }
 
 // insertMember adds `"key": value` (rendered by render with the member's indent) to the object at path.
-func (e *jsonEditor) insertMember(path []string, render func(indent string) string) (splice, error) {
+func (e *jsonEditor) insertMember(path []string, render func(indent string) string) ([]splice, error) {
 	l, ok := e.doc.Loc(path...)
 	d := e.doc.Data
 	if !ok || l.Value.Start >= len(d) || d[l.Value.Start] != '{' {
-		return splice{}, fmt.Errorf("%q is not an object", strings.Join(path, "."))
+		return nil, fmt.Errorf("%q is not an object", strings.Join(path, "."))
 	}
 	multiline := strings.Contains(string(d[l.Value.Start:l.Value.End]), "\n")
 	last := textpos.Span{Start: -1, End: -1}
@@ -86,17 +90,73 @@ func (e *jsonEditor) insertMember(path []string, render func(indent string) stri
 	if last.End >= 0 {
 		if multiline {
 			indent := lineIndent(d, last.Start)
-			return splice{start: last.End, end: last.End, text: "," + e.nl + indent + render(indent)}, nil
+			if eol, comma, ok := trailingComment(d, last.End); ok {
+				// A comment after the last member stays on its line: the comma goes
+				// before the comment, the new member on the next line.
+				var out []splice
+				text := e.nl + indent + render(indent)
+				switch {
+				case e.after[last.End]:
+					text = "," + text // after a member inserted here before
+				case !comma:
+					out = append(out, splice{start: last.End, end: last.End, text: ","})
+				}
+				if e.after == nil {
+					e.after = map[int]bool{}
+				}
+				e.after[last.End] = true
+				return append(out, splice{start: eol, end: eol, text: text}), nil
+			}
+			return []splice{{start: last.End, end: last.End, text: "," + e.nl + indent + render(indent)}}, nil
 		}
-		return splice{start: last.End, end: last.End, text: ", " + render("")}, nil
+		return []splice{{start: last.End, end: last.End, text: ", " + render("")}}, nil
 	}
 	inner := textpos.Span{Start: l.Value.Start + 1, End: l.Value.End - 1}
 	if multiline || len(path) == 0 {
 		closeIndent := lineIndent(d, l.Value.End-1)
 		indent := closeIndent + "  "
-		return splice{start: inner.Start, end: inner.End, text: e.nl + indent + render(indent) + e.nl + closeIndent}, nil
+		return []splice{{start: inner.Start, end: inner.End, text: e.nl + indent + render(indent) + e.nl + closeIndent}}, nil
 	}
-	return splice{start: inner.Start, end: inner.End, text: " " + render("") + " "}, nil
+	return []splice{{start: inner.Start, end: inner.End, text: " " + render("") + " "}}, nil
+}
+
+// trailingComment reports whether the rest of the line after offset i is an
+// optional comma and a comment (// or /* */), and where the line ends.
+func trailingComment(d []byte, i int) (eol int, comma, ok bool) {
+	blank := func(j int) int {
+		for j < len(d) && (d[j] == ' ' || d[j] == '\t') {
+			j++
+		}
+		return j
+	}
+	j := blank(i)
+	if j < len(d) && d[j] == ',' {
+		comma = true
+		j = blank(j + 1)
+	}
+	switch {
+	case bytes.HasPrefix(d[j:], []byte("//")):
+		k := bytes.IndexByte(d[j:], '\n')
+		if k < 0 { // no newline: the comment ends the file
+			return len(d), comma, true
+		}
+		j += k
+	case bytes.HasPrefix(d[j:], []byte("/*")):
+		k := bytes.Index(d[j:], []byte("*/"))
+		if k < 0 {
+			return 0, false, false
+		}
+		j = blank(j + k + 2)
+		if j < len(d) && d[j] != '\n' && d[j] != '\r' {
+			return 0, false, false // more code follows on the line
+		}
+	default:
+		return 0, false, false
+	}
+	if j > 0 && j < len(d) && d[j] == '\n' && d[j-1] == '\r' {
+		j--
+	}
+	return j, comma, true
 }
 
 // bindingsArrayText renders a new bindings array at the given indent.
@@ -142,7 +202,7 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 	dp := wrangler.JoinPath(be.prefix, "durable_objects")
 	if _, ok := e.doc.Loc(dp...); ok {
 		s, err := e.insertMember(dp, func(indent string) string { return `"bindings": ` + e.bindingsArrayText(be.add, indent) })
-		return append(out, s), err
+		return append(out, s...), err
 	}
 	// The top level, or an env without durable_objects: add the member to that object.
 	s, err := e.insertMember(be.prefix, func(indent string) string {
@@ -152,7 +212,7 @@ func (e *jsonEditor) bindings(be bindingEdit) ([]splice, error) {
 		inner := indent + "  "
 		return `"durable_objects": {` + e.nl + inner + `"bindings": ` + e.bindingsArrayText(be.add, inner) + e.nl + indent + "}"
 	})
-	return append(out, s), err
+	return append(out, s...), err
 }
 
 // migration appends m to the ledger at prefix+migrations (prefix nil: the top level).
@@ -171,7 +231,7 @@ func (e *jsonEditor) migration(prefix []string, m *PlannedMigration) ([]splice, 
 		}
 		return `"migrations": [` + e.nl + indent + "  " + jsonMigration(m) + e.nl + indent + "]"
 	})
-	return []splice{s}, err
+	return s, err
 }
 
 func (e *jsonEditor) exports(objs []ManagedObject) ([]splice, error) {
@@ -185,5 +245,5 @@ func (e *jsonEditor) exports(objs []ManagedObject) ([]splice, error) {
 		}
 		return strings.Join(members, ","+e.nl+indent)
 	})
-	return []splice{s}, err
+	return s, err
 }

@@ -329,3 +329,27 @@ func BenchmarkEditWrangler10k(b *testing.B) {
 		}
 	}
 }
+
+// TestJSONCTrailingCommentStaysOnItsLine: creating the bindings and migrations
+// members after a last member that carries a trailing comment leaves the
+// comment on that member's line.
+func TestJSONCTrailingCommentStaysOnItsLine(t *testing.T) {
+	objs := []ManagedObject{{Class: "Counter", Binding: "COUNTER", SQLite: true}}
+	for _, tc := range []struct{ name, src, want string }{
+		{"line comment", "{\n  \"name\": \"demo\",\n  \"main\": \"worker.ts\" // the entry\n}\n", "\"main\": \"worker.ts\", // the entry\n"},
+		{"after a trailing comma", "{\n  \"name\": \"demo\",\n  \"main\": \"worker.ts\", // the entry\n}\n", "\"main\": \"worker.ts\", // the entry\n"},
+		{"block comment, CRLF", "{\r\n  \"name\": \"demo\",\r\n  \"main\": \"worker.ts\" /* the entry */\r\n}\r\n", "\"main\": \"worker.ts\", /* the entry */\r\n"},
+	} {
+		plan, err := EditWrangler("wrangler.jsonc", []byte(tc.src), objs, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := string(plan.New)
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: the comment moved:\n%s", tc.name, got)
+		}
+		if w := wrangler.Parse("wrangler.jsonc", plan.New); w.ParseError != nil || len(w.Bindings) != 1 || len(w.Migrations) != 1 {
+			t.Errorf("%s: result does not read back: %+v\n%s", tc.name, w.ParseError, got)
+		}
+	}
+}
