@@ -61,6 +61,9 @@ type publisher struct {
 	// (owned by the worker). A file pass recomputes only the per-file findings;
 	// the whole-app ones it keeps are moved from their basis to the current text.
 	basis map[string]string
+	// basisHash is, per closed file, the content hash of the text its findings
+	// were placed on, so opening the file unchanged keeps them as they are.
+	basisHash map[string]string
 
 	// curMu guards current, the last published findings per path, which code
 	// actions read.
@@ -73,7 +76,7 @@ type publisher struct {
 }
 
 func newPublisher(s *Server) *publisher {
-	p := &publisher{s: s, wake: make(chan struct{}, 1), findings: map[string]map[string][]diagnostics.Diagnostic{}, basis: map[string]string{}, current: map[string][]diagnostics.Diagnostic{}}
+	p := &publisher{s: s, wake: make(chan struct{}, 1), findings: map[string]map[string][]diagnostics.Diagnostic{}, basis: map[string]string{}, basisHash: map[string]string{}, current: map[string][]diagnostics.Diagnostic{}}
 	s.wg.Add(1)
 	go p.loop(s.ctx)
 	return p
@@ -300,8 +303,11 @@ func (p *publisher) follow(snap *snapshot, path string, list []diagnostics.Diagn
 	}
 	old, ok := p.basis[path]
 	if !ok {
-		// Found while the file was closed: on the saved text, which the
-		// buffer may not match. Recompute rather than guess.
+		// Found while the file was closed, on the saved text: still right when
+		// the buffer holds the same text, else recompute rather than guess.
+		if h, known := p.basisHash[path]; known && h == contentHash(snap, path) {
+			return list, false
+		}
 		return nil, true
 	}
 	return diagnostics.Follow(list, path, old, f.text)
@@ -311,9 +317,26 @@ func (p *publisher) follow(snap *snapshot, path string, list []diagnostics.Diagn
 func (p *publisher) setBasis(snap *snapshot, path string) {
 	if f := snap.open[path]; f != nil {
 		p.basis[path] = f.text
-	} else {
-		delete(p.basis, path)
+		delete(p.basisHash, path)
+		return
 	}
+	delete(p.basis, path)
+	if h := contentHash(snap, path); h != "" {
+		p.basisHash[path] = h
+	} else {
+		delete(p.basisHash, path)
+	}
+}
+
+// contentHash is the hash of the text the snapshot's facts about object file
+// path come from ("" for other files).
+func contentHash(snap *snapshot, path string) string {
+	if a := snap.appFor(path); a != nil {
+		if e := a.entry(path); e != nil && e.Def != nil {
+			return e.Def.Hash
+		}
+	}
+	return ""
 }
 
 // publish sends one file's diagnostics with the version of its open document.

@@ -3,10 +3,10 @@ package lsp
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.lsp.dev/protocol"
-
 	"go.lsp.dev/uri"
 )
 
@@ -61,4 +61,40 @@ func describe(ds []protocol.Diagnostic, u uri.URI, shift uint32) string {
 		}
 	}
 	return b.String()
+}
+
+// TestOpeningKeepsWholeAppFindings opens, unchanged, an object file whose
+// whole-app findings were found while it was closed: every publish for the open
+// version must still carry them (they are placed on the same text).
+func TestOpeningKeepsWholeAppFindings(t *testing.T) {
+	src := strings.Replace(objectSource(""), "  sqlite: true,\n", "", 1)
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":    "export default {}\n",
+		"wrangler.toml":          "name = \"app\"\nmain = \"worker.ts\"\ncompatibility_date = \"2025-06-01\"\n",
+		"app/objects/counter.ts": src,
+	})
+	u := e.uri("app/objects/counter.ts")
+	var mu sync.Mutex
+	var versioned [][]protocol.Diagnostic
+	e.client.onPublish = func(p *protocol.PublishDiagnosticsParams) {
+		if _, ok := p.Version.Get(); ok && p.URI == u {
+			mu.Lock()
+			versioned = append(versioned, p.Diagnostics)
+			mu.Unlock()
+		}
+	}
+	e.initialize(protocol.ClientCapabilities{})
+	closed := e.client.waitDiags(t, u, -1, hasCode("MIGRATION_MISSING"))
+	e.open("app/objects/counter.ts", 1)
+	opened := e.client.waitDiags(t, u, 1, hasCode("MIGRATION_MISSING"))
+	if got, want := describe(opened, u, 0), describe(closed, u, 0); got != want {
+		t.Errorf("findings changed on opening the unchanged file\n--- open\n%s--- closed\n%s", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, ds := range versioned {
+		if !hasCode("MIGRATION_MISSING")(ds) {
+			t.Errorf("publish %d for the open file lacks the whole-app findings: %s", i, codesOf(ds))
+		}
+	}
 }
