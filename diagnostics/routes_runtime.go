@@ -50,12 +50,11 @@ func namespaceFinding(rf *analysis.RouteFile, ref analysis.RouteRef) *Diagnostic
 
 // NamespaceMemberMessage explains a member a DurableObjectNamespace lacks (also used by hover).
 func NamespaceMemberMessage(ref analysis.RouteRef) string {
-	verb := "is undefined"
+	what := fmt.Sprintf("%s.%s is undefined", nsText(ref), ref.Method)
 	if ref.Args >= 0 {
-		verb = fmt.Sprintf("throws TypeError: %s is not a function", ref.Method)
+		what = fmt.Sprintf("the call throws TypeError: %s.%s is not a function", nsText(ref), ref.Method)
 	}
-	msg := fmt.Sprintf("a DurableObjectNamespace has no %s, so %s.%s %s; it offers %s", ref.Method, nsText(ref), ref.Method, verb,
-		strings.Join(NamespaceMembers, ", "))
+	msg := fmt.Sprintf("a DurableObjectNamespace has no %s (%s); it offers %s", ref.Method, what, strings.Join(NamespaceMembers, ", "))
 	if ref.Method == "getById" {
 		msg += "; use get(id) with an id from idFromName, idFromString or newUniqueId, or getByName(name)"
 	}

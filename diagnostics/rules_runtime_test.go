@@ -124,7 +124,7 @@ func TestRuntimeRulesTrigger(t *testing.T) {
 			files: map[string]string{"app/objects/counter.ts": imp + "export default defineDurableObject({\n  fetch(request, ⟦ctx⟧) { ctx.acceptWebSocket(request); return new Response() },\n})\n"}},
 		{name: "alarm taking ctx", code: HandlerParams, message: "passes nothing (undefined)",
 			files: map[string]string{"app/objects/counter.ts": imp + "export default defineDurableObject({\n  async alarm(⟦ctx⟧) { await ctx.storage.deleteAll() },\n})\n"}},
-		{name: "getById", code: UnknownNamespaceMember, message: "TypeError: getById is not a function",
+		{name: "getById", code: UnknownNamespaceMember, message: "TypeError: durableObjects.Counter.getById is not a function",
 			files: map[string]string{"app/objects/counter.ts": counterObject,
 				"app/routes/route.ts": "import { durableObjects } from '@cloudwerk/core/bindings'\nexport const GET = () => durableObjects.Counter.⟦getById⟧('x')\n"}},
 		{name: "namespace member typo", code: UnknownNamespaceMember, message: `did you mean "idFromName"`, fixed: "ns.idFromName('a')",
