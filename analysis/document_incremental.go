@@ -1,10 +1,11 @@
-// This file defines incremental extraction for open documents (SPEC §11): after
+// This file defines incremental extraction for open documents: after
 // an edit strictly inside one RPC method or one handler (init, fetch, alarm,
 // webSocket*) that leaves the rest of the tree as it was, only that unit is
 // extracted again; every other fact is the previous definition's, its
 // positions moved past the edit. Anything else (an edit elsewhere, a parse
 // error, a structural change beyond the unit, capped use lists, a repeated
 // name) takes the full extraction, and the tests hold both to the same result.
+
 package analysis
 
 import (

@@ -3,6 +3,7 @@
 // practice is inline tables: TOML 1.0 allows neither a trailing comma
 // (`LIMITS = { cpu = 1, }`) nor a newline between the braces (outside a value
 // that may hold one, such as an array or a multi-line string).
+
 package wrangler
 
 // toml10Issue scans valid TOML 1.1 data for what TOML 1.0 rejects and returns
