@@ -54,18 +54,28 @@ func (d *Definition) Storage() Storage {
 // ConfigOpen reports something not statically known directly in the config
 // object (a spread): any key may then be present.
 func (d *Definition) ConfigOpen() bool {
+	parts := make([]Range, 0, len(d.Fields))
+	for _, f := range d.Fields {
+		parts = append(parts, f.At)
+	}
+	return d.UnknownOutside(d.ConfigAt, parts)
+}
+
+// UnknownOutside reports something not statically known inside outer but in
+// none of its parts: outer's own shape (its keys) is then not known.
+func (d *Definition) UnknownOutside(outer Range, parts []Range) bool {
 	for _, u := range d.Unknowns {
-		if !rangeContains(d.ConfigAt, u.At) {
+		if !rangeContains(outer, u.At) {
 			continue
 		}
-		inField := false
-		for _, f := range d.Fields {
-			if rangeContains(f.At, u.At) {
-				inField = true
+		inPart := false
+		for _, p := range parts {
+			if rangeContains(p, u.At) {
+				inPart = true
 				break
 			}
 		}
-		if !inField {
+		if !inPart {
 			return true
 		}
 	}

@@ -192,27 +192,14 @@ func methodsOpen(d *analysis.Definition) bool {
 	if f == nil {
 		return false
 	}
+	parts := make([]analysis.Range, 0, len(d.Methods))
 	for _, m := range d.Methods {
 		if m.ComputedKey {
 			return true
 		}
+		parts = append(parts, m.At)
 	}
-	for _, u := range d.Unknowns {
-		if !contains(f.Value, u.At) {
-			continue
-		}
-		inMethod := false
-		for _, m := range d.Methods {
-			if contains(m.At, u.At) {
-				inMethod = true
-				break
-			}
-		}
-		if !inMethod {
-			return true
-		}
-	}
-	return false
+	return d.UnknownOutside(f.Value, parts)
 }
 
 // unknownIn reports something not statically known inside r.
