@@ -190,6 +190,9 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 	type fileResult struct {
 		root, path string
 		list       []diagnostics.Diagnostic
+		// stale: the file is closed and keeps whole-app findings found on an
+		// earlier content, so their basis is no longer known.
+		stale bool
 	}
 	var files []fileResult
 	var again work // whole-app passes needed for findings that could not follow an edit
@@ -219,7 +222,7 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 			setAdd(&again.apps, a.app.Root)
 		}
 		list = append(list, kept...)
-		files = append(files, fileResult{a.app.Root, path, list})
+		files = append(files, fileResult{a.app.Root, path, list, snap.open[path] == nil && len(kept) > 0})
 		publish[path] = a.app.Root
 	}
 	for path := range w.touch {
@@ -250,7 +253,11 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 		} else {
 			p.findings[f.root][f.path] = f.list
 		}
-		p.setBasis(snap, f.path)
+		if f.stale {
+			delete(p.basisHash, f.path)
+		} else {
+			p.setBasis(snap, f.path)
+		}
 	}
 	paths := make([]string, 0, len(publish))
 	for path := range publish {
@@ -268,7 +275,12 @@ func (p *publisher) run(ctx context.Context, w work) bool {
 				setAdd(&again.apps, root)
 			}
 			p.findings[root][path] = list
-			p.setBasis(snap, path)
+			if snap.open[path] != nil {
+				p.setBasis(snap, path)
+			} else { // closed without a recompute: what they were found on is unknown now
+				delete(p.basis, path)
+				delete(p.basisHash, path)
+			}
 		}
 		p.curMu.Lock()
 		if len(list) == 0 {
