@@ -164,6 +164,15 @@ expect 'call/README_COUNTER/increment?args=[5]' '"error":"TypeError: Cannot read
 expect 'call/COUNTER_FIXED/increment?args=[5]' '"ok":5'
 # ... and fetch(request, ctx) gets env there.
 expect 'fetch/SOCKET_ROOM' '"error":"TypeError: ctx.acceptWebSocket is not a function"'
+# ... and alarm(ctx) gets nothing: the alarm fires and throws.
+expect 'call/REMINDER/remind?args=[50]' '"ok":null'
+for _ in $(seq 1 40); do
+	grep -q "Cannot read properties of undefined (reading 'storage')" "$work/dev.log" && break
+	sleep 0.25
+done
+grep -q "Cannot read properties of undefined (reading 'storage')" "$work/dev.log" ||
+	{ tail -30 "$work/dev.log"; fail "alarm(ctx) did not fail when the alarm fired"; }
+echo "   alarm fired: $(grep -m1 -o "TypeError: Cannot read properties of undefined (reading 'storage')" "$work/dev.log")"
 # UNKNOWN_CONTEXT_MEMBER: this is only { state, ctx }; ctx.setAlarm is ctx.storage.setAlarm.
 expect 'call/CHAT_ROOM/post?args=["ada","hi"]' '"error":"TypeError: this.broadcast is not a function"'
 expect 'call/SESSION/login?args=["ada"]' '"error":"TypeError: this.touch is not a function"'
