@@ -76,6 +76,9 @@ type Server struct {
 	watcher  *fileWatcher // guarded by mu
 	// watching is set once the server's own watcher covers the workspace.
 	watching atomic.Bool
+	// diskEvents counts the disk changes seen (see diskChanged): an app loaded
+	// while one arrived is loaded again, so its snapshot never replaces the newer fact.
+	diskEvents atomic.Uint64
 	wg       sync.WaitGroup // background goroutines
 
 	lensRefresh lensRefresher

@@ -29,20 +29,36 @@ type docState struct {
 // files, applies the open documents inside it and schedules a full
 // diagnostics pass for it.
 func (s *Server) addApp(root string) {
+	for attempt := 0; ; attempt++ {
+		if s.addAppOnce(root, attempt < 3) {
+			return
+		}
+	}
+}
+
+// addAppOnce is one attempt of addApp. With retry, it gives up (false) when a
+// file changed on disk while the app loaded: the change may already be in the
+// snapshot, and this older load would replace it.
+func (s *Server) addAppOnce(root string, retry bool) bool {
+	events := s.diskEvents.Load()
 	s.mu.Lock()
 	overlay := s.configOverlayLocked()
 	s.mu.Unlock()
 	app := loadApp(root, overlay)
 	if app == nil {
 		s.removeApp(root)
-		return
+		return true
 	}
 	s.mu.Lock()
+	if retry && s.diskEvents.Load() != events {
+		s.mu.Unlock()
+		return false
+	}
 	if cfg := app.Config.File; cfg != "" && string(overlay[cfg]) != s.docText(cfg, string(overlay[cfg])) {
 		// The config buffer changed while the app loaded: the reload that edit
 		// scheduled replaces this one.
 		s.mu.Unlock()
-		return
+		return true
 	}
 	s.updateLocked(func(cur *snapshot) *snapshot {
 		n := cur.withApp(&appState{app: app})
@@ -55,6 +71,7 @@ func (s *Server) addApp(root string) {
 	})
 	s.mu.Unlock()
 	s.diag.scheduleApp(root)
+	return true
 }
 
 // configOverlayLocked returns the buffers of the open cloudwerk config and
@@ -247,6 +264,7 @@ func isAppConfigFile(path string) bool { return isCloudwerkConfig(path) || isWra
 // diskChanged updates the snapshot after path changed on disk (created,
 // changed or deleted). Open documents are authoritative and are left alone.
 func (s *Server) diskChanged(path string) {
+	s.diskEvents.Add(1)
 	cur := s.snap.Load()
 	if _, open := cur.open[path]; open {
 		return
