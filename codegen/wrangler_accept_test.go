@@ -42,6 +42,9 @@ func TestWranglerAcceptsGolden(t *testing.T) {
 			continue
 		}
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			// Each case runs wrangler in its own folder: two at a time halve the
+			// wall time of the many per-environment runs (-parallel is GOMAXPROCS).
+			t.Parallel()
 			dir := t.TempDir()
 			w := wrangler.Parse(name, want)
 			classes := map[string]bool{}
