@@ -79,7 +79,7 @@ type Server struct {
 	// diskEvents counts the disk changes seen (see diskChanged): an app loaded
 	// while one arrived is loaded again, so its snapshot never replaces the newer fact.
 	diskEvents atomic.Uint64
-	wg       sync.WaitGroup // background goroutines
+	wg         sync.WaitGroup // background goroutines
 
 	lensRefresh lensRefresher
 }
