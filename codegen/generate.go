@@ -354,6 +354,9 @@ type ApplyOptions struct {
 
 // ApplyWith is Apply with options.
 func ApplyWith(root string, changes []FileChange, opts ApplyOptions) error {
+	if len(changes) == 0 {
+		return nil // nothing to write: no lock either (it would create .cloudwerk/ in an app that has none)
+	}
 	for _, c := range changes {
 		if err := CheckWrite(root, c.Path); err != nil {
 			return err

@@ -279,3 +279,15 @@ func assertNoTempFiles(t *testing.T, root string) {
 		return nil
 	})
 }
+
+// An up-to-date run writes nothing, not even the lock: an app without
+// .cloudwerk/ (generate --only wrangler) does not get one.
+func TestApplyNothingTakesNoLock(t *testing.T) {
+	root := t.TempDir()
+	if err := Apply(root, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, ".cloudwerk")); !os.IsNotExist(err) {
+		t.Fatalf(".cloudwerk/ exists after an empty apply: %v", err)
+	}
+}
