@@ -337,3 +337,27 @@ func TestAppSearchIsBounded(t *testing.T) {
 	})
 	e.client.waitFor(t, "the app found within the bound", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
 }
+
+// TestAppReloadKeepsAChangeSeenDuringTheLoad: a file created (and applied by
+// the watcher) while an app reload is loading is not lost when the reload stores
+// its older view.
+func TestAppReloadKeepsAChangeSeenDuringTheLoad(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts":      "export default {}\n",
+		"app/objects/chat-room.ts": objectSource(""),
+	})
+	e.initialize(protocol.ClientCapabilities{})
+	e.client.waitFor(t, "the initial scan", func() bool { return len(e.conn.s.snap.Load().apps) == 1 })
+	var once sync.Once
+	e.conn.s.afterAppLoad = func(string) {
+		once.Do(func() {
+			testutil.WriteFiles(t, e.root, map[string]string{"app/objects/chatRoom.ts": objectSource("")})
+			e.conn.s.diskChanged(filepath.Join(e.root, "app/objects/chatRoom.ts")) // the watcher, during the load
+		})
+	}
+	e.conn.s.addApp(e.root)
+	e.client.waitDiags(t, e.uri("app/objects/chat-room.ts"), -1, hasCode("DUPLICATE_NAME"))
+	if e.conn.s.snap.Load().apps[0].entry(filepath.Join(e.root, "app/objects/chatRoom.ts")) == nil {
+		t.Fatal("the file created during the reload is missing from the snapshot")
+	}
+}

@@ -67,6 +67,8 @@ type Server struct {
 
 	// testHook, when set by tests, runs at the start of every call.
 	testHook func(ctx context.Context, method string)
+	// afterAppLoad, when set by tests, runs between loading an app and storing it.
+	afterAppLoad func(root string)
 	// onChange, when set by tests, runs after every snapshot replacement.
 	onChange func()
 

@@ -49,6 +49,9 @@ func (s *Server) addAppOnce(root string, retry bool) bool {
 		s.removeApp(root)
 		return true
 	}
+	if s.afterAppLoad != nil {
+		s.afterAppLoad(root)
+	}
 	s.mu.Lock()
 	if retry && s.diskEvents.Load() != events {
 		s.mu.Unlock()
