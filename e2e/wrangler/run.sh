@@ -116,6 +116,34 @@ for c in Counter ChatRoom Analytics RateLimiter Profile Session; do
 	grep -Eq "(class $c|$c = class) extends DurableObject" "$work/dist/worker.js" || fail "bundle lacks class $c"
 done
 
+# --- TOML as wrangler reads it ------------------------------------------------------------
+# Wrangler's TOML reader is TOML 1.0: what it rejects, check reports as WRANGLER_CONFIG
+# (and generate never rewrites); what it reads (a UTF-8 byte order mark), check reads.
+step "wrangler.toml: TOML 1.1 inline tables are rejected by both, a UTF-8 BOM is read by both"
+toml_case() { # name, sed script or "bom", want: reject|accept
+	local dir="$work/toml-$1"
+	cp -R "$app" "$dir"
+	if [ "$2" = bom ]; then
+		printf '\xef\xbb\xbf' | cat - "$app/wrangler.toml" >"$dir/wrangler.toml"
+	else
+		sed -i "$2" "$dir/wrangler.toml"
+	fi
+	local wr=0 ours
+	(cd "$dir" && timeout 180 "$bin/wrangler" deploy --dry-run --outdir "$dir/dist" >"$dir/deploy.txt" 2>&1) || wr=$?
+	ours="$("$cwl" check "$dir" 2>&1 || true)"
+	if [ "$3" = reject ]; then
+		[ "$wr" != 0 ] && grep -q "not allowed in inline tables" "$dir/deploy.txt" ||
+			{ cat "$dir/deploy.txt"; fail "$1: wrangler accepted it"; }
+		grep -q "WRANGLER_CONFIG" <<<"$ours" || { echo "$ours"; fail "$1: check accepted what wrangler rejects"; }
+	else
+		[ "$wr" = 0 ] || { cat "$dir/deploy.txt"; fail "$1: wrangler refused it"; }
+		! grep -q "WRANGLER_CONFIG" <<<"$ours" || { echo "$ours"; fail "$1: check refused what wrangler reads"; }
+	fi
+}
+toml_case trailing-comma 's/^\[vars\]$/[vars]\nLIMITS = { cpu = 1, }/' reject
+toml_case newline-inside 's/^\[vars\]$/[vars]\nLIMITS = { cpu = 1,\n  mem = 2 }/' reject
+toml_case utf8-bom bom accept
+
 # --- wrangler dev (workerd) ------------------------------------------------------------
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 base="http://127.0.0.1:$port"
