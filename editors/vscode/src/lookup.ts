@@ -1,4 +1,5 @@
-// This file finds the cloudwerk-lsp binary: the configured path first, then PATH.
+// This file finds the cloudwerk-lsp binary: the configured path first, then the
+// server bundled in a platform-specific .vsix, then PATH.
 // It does not import vscode so it can be unit-tested with Node's test runner.
 import * as path from 'node:path';
 
@@ -12,12 +13,14 @@ export interface LookupHost {
   homedir: string;
   /** The first workspace folder's path, used for relative settings and ${workspaceFolder}. */
   workspaceFolder?: string;
+  /** The server shipped inside this extension (server/ of a platform-specific .vsix), if any. */
+  bundled?: string;
   /** Whether p is an existing regular file the current user may execute. */
   isExecutable(p: string): boolean;
 }
 
 export type LookupResult =
-  | { found: true; path: string; source: 'setting' | 'PATH' }
+  | { found: true; path: string; source: 'setting' | 'bundled' | 'PATH' }
   | { found: false; source: 'setting' | 'PATH'; tried: string[]; reason: string };
 
 /**
@@ -57,6 +60,12 @@ export function expandSettingPath(raw: string, host: Pick<LookupHost, 'env' | 'h
   return p.normalize(s);
 }
 
+/** Where a platform-specific .vsix puts the server, relative to the extension's folder. */
+export function bundledServerPath(extensionDir: string, platform: NodeJS.Platform): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  return p.join(extensionDir, 'server', platform === 'win32' ? `${SERVER_BINARY}.exe` : SERVER_BINARY);
+}
+
 /** The candidate file names for the binary in one PATH directory. */
 function candidatesIn(dir: string, host: LookupHost): string[] {
   const p = host.platform === 'win32' ? path.win32 : path.posix;
@@ -81,7 +90,8 @@ export function pathDirectories(host: Pick<LookupHost, 'env' | 'platform'>): str
 
 /**
  * Finds the server binary. A non-empty setting wins and is never silently
- * replaced by PATH: if it points nowhere the user should be told so.
+ * replaced: if it points nowhere the user should be told so. Without a setting the
+ * bundled server (same version as the extension) beats whatever PATH has.
  */
 export function findServer(settingPath: string, host: LookupHost): LookupResult {
   if (settingPath.trim() !== '') {
@@ -105,6 +115,12 @@ export function findServer(settingPath: string, host: LookupHost): LookupResult 
     };
   }
   const tried: string[] = [];
+  if (host.bundled !== undefined) {
+    tried.push(host.bundled);
+    if (host.isExecutable(host.bundled)) {
+      return { found: true, path: host.bundled, source: 'bundled' };
+    }
+  }
   for (const dir of pathDirectories(host)) {
     for (const candidate of candidatesIn(dir, host)) {
       tried.push(candidate);

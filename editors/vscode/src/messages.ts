@@ -37,6 +37,11 @@ export function installInstructions(result?: LookupResult): string {
   const lines = [
     'Installing the Cloudwerk language server (cloudwerk-lsp)',
     '',
+    'The platform-specific extension (cloudwerk-lsp-<os>-<cpu>.vsix) brings its own server. Otherwise:',
+    '',
+    'With npm on Linux or macOS (x64, arm64), prebuilt, onto PATH:',
+    '  npm i -g cloudwerk-lsp',
+    '',
     'With Go 1.26 or newer (cgo enabled; a C compiler is needed for tree-sitter):',
     `  ${INSTALL_COMMAND}`,
     '',

@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { LookupHost } from './lookup';
+import * as path from 'node:path';
+import { bundledServerPath, type LookupHost } from './lookup';
 import type { RunCommand } from './version';
 
 /** How long `cloudwerk-lsp version` may take before we call the binary broken. */
@@ -22,9 +23,42 @@ export function isExecutableFile(p: string): boolean {
   }
 }
 
+/**
+ * Gives a file that lost its run bit (an unzip that drops modes, a copied
+ * extension folder) its mode back. Returns whether it is now executable.
+ */
+export function ensureRunBit(p: string): boolean {
+  if (process.platform === 'win32' || isExecutableFile(p)) {
+    return isExecutableFile(p);
+  }
+  try {
+    if (!fs.statSync(p).isFile()) {
+      return false;
+    }
+    fs.chmodSync(p, 0o755);
+  } catch {
+    return false;
+  }
+  return isExecutableFile(p);
+}
+
+/**
+ * The server bundled next to this code: the bundle lives in <extension>/dist, so
+ * the extension's folder is one up. Missing in a .vsix built without a target.
+ */
+export function bundledServer(extensionDir = path.resolve(__dirname, '..')): string | undefined {
+  const p = bundledServerPath(extensionDir, process.platform);
+  if (!fs.existsSync(p)) {
+    return undefined;
+  }
+  ensureRunBit(p);
+  return p;
+}
+
 export function nodeLookupHost(workspaceFolder: string | undefined): LookupHost {
   return {
     platform: process.platform,
+    bundled: bundledServer(),
     env: process.env,
     homedir: os.homedir(),
     workspaceFolder,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expandSettingPath, findServer, pathDirectories, type LookupHost } from '../../src/lookup';
+import { bundledServerPath, expandSettingPath, findServer, pathDirectories, type LookupHost } from '../../src/lookup';
 
 function host(over: Partial<LookupHost> & { executables?: string[] }): LookupHost {
   const exes = new Set(over.executables ?? []);
@@ -9,6 +9,7 @@ function host(over: Partial<LookupHost> & { executables?: string[] }): LookupHos
     env: over.env ?? {},
     homedir: over.homedir ?? '/home/dev',
     workspaceFolder: 'workspaceFolder' in over ? over.workspaceFolder : '/ws/app',
+    bundled: over.bundled,
     isExecutable: (p) => exes.has(p),
   };
 }
@@ -87,5 +88,33 @@ describe('findServer', () => {
     assert.equal(r.found, false);
     assert.deepEqual(!r.found && r.tried, ['/a/cloudwerk-lsp', '/b/cloudwerk-lsp']);
     assert.equal(r.source, 'PATH');
+  });
+
+  it('prefers the bundled server to PATH when nothing is set', () => {
+    const bundled = '/ext/server/cloudwerk-lsp';
+    const r = findServer('', host({ bundled, executables: [bundled, '/usr/bin/cloudwerk-lsp'], env: { PATH: '/usr/bin' } }));
+    assert.deepEqual(r, { found: true, path: bundled, source: 'bundled' });
+  });
+
+  it('lets the setting override the bundled server', () => {
+    const bundled = '/ext/server/cloudwerk-lsp';
+    const r = findServer('/opt/cloudwerk-lsp', host({ bundled, executables: [bundled, '/opt/cloudwerk-lsp'] }));
+    assert.deepEqual(r, { found: true, path: '/opt/cloudwerk-lsp', source: 'setting' });
+  });
+
+  it('falls back to PATH when the bundled server is not executable, listing it as tried', () => {
+    const bundled = '/ext/server/cloudwerk-lsp';
+    const r = findServer('', host({ bundled, executables: ['/usr/bin/cloudwerk-lsp'], env: { PATH: '/usr/bin' } }));
+    assert.deepEqual(r, { found: true, path: '/usr/bin/cloudwerk-lsp', source: 'PATH' });
+    const none = findServer('', host({ bundled, env: { PATH: '/a' } }));
+    assert.deepEqual(!none.found && none.tried, [bundled, '/a/cloudwerk-lsp']);
+  });
+});
+
+describe('bundledServerPath', () => {
+  it('is server/cloudwerk-lsp in the extension folder, with .exe on Windows', () => {
+    assert.equal(bundledServerPath('/ext', 'linux'), '/ext/server/cloudwerk-lsp');
+    assert.equal(bundledServerPath('/ext', 'darwin'), '/ext/server/cloudwerk-lsp');
+    assert.equal(bundledServerPath('C:\\ext', 'win32'), 'C:\\ext\\server\\cloudwerk-lsp.exe');
   });
 });
