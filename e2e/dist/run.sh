@@ -75,8 +75,13 @@ bin_of() { # platform -> its binary inside the unpacked package
 
 echo "-- the reference: the Go-built binary"
 (cd "$repo" && go build -o "$work/ref" ./cmd/cloudwerk-lsp)
-ref_out() { # args... -> "exit=N" then stdout, run from the repo root
-	(cd "$repo" && { "$@" 2>&1; echo "exit=$?"; })
+outcome() { # args... -> the command's output, then "exit=N"
+	local rc=0
+	"$@" 2>&1 || rc=$?
+	echo "exit=$rc"
+}
+ref_out() { # args... -> outcome, run from the repo root
+	(cd "$repo" && outcome "$@")
 }
 ref_out "$work/ref" version >"$work/want-version"
 ref_out "$work/ref" check examples/demo-app >"$work/want-check"
@@ -107,8 +112,8 @@ installed="$(cd "$proj/node_modules/@cloudwerk-lsp" && ls)"
 [ -x "$proj/node_modules/@cloudwerk-lsp/linux-x64/bin/cloudwerk-lsp" ] || fail "the installed binary lost its run bit"
 ok "npm install --offline: only @cloudwerk-lsp/linux-x64 installed, binary executable, optional deps at $version"
 
-(cd "$proj" && { npx --no-install cloudwerk-lsp version 2>&1; echo "exit=$?"; }) >"$work/got-version"
-(cd "$proj" && { npx --no-install cloudwerk-lsp check examples/demo-app 2>&1; echo "exit=$?"; }) >"$work/got-check"
+(cd "$proj" && outcome npx --no-install cloudwerk-lsp version) >"$work/got-version"
+(cd "$proj" && outcome npx --no-install cloudwerk-lsp check examples/demo-app) >"$work/got-check"
 diff -u "$work/want-version" "$work/got-version" || fail "npx cloudwerk-lsp version differs from the Go-built binary"
 diff -u "$work/want-check" "$work/got-check" || fail "npx cloudwerk-lsp check differs from the Go-built binary"
 ok "npx cloudwerk-lsp version / check examples/demo-app: same output and exit status as the Go-built binary"
@@ -189,10 +194,9 @@ for target in ["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64", "win32-
         sys.exit(f"{vsix.name}: {exe} has mode {mode:o}, want 755")
     print(f"{vsix.name}: {exe} mode {mode:o}, TargetPlatform {target}, {vsix.stat().st_size} bytes")
 EOF
-# The bundled server in the x64 .vsix is the shipped linux-x64 binary and runs as unpacked.
+# The server in the x64 .vsix is the very binary of the linux-x64 npm package.
 mkdir -p "$work/vsix"
 (cd "$work/vsix" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$(ls "$out"/cloudwerk-lsp-linux-x64-*.vsix)")
-chmod 0755 "$work/vsix/extension/server/cloudwerk-lsp" # zipfile drops modes; checked above
 cmp "$work/vsix/extension/server/cloudwerk-lsp" "$(bin_of linux-x64)" || fail "the x64 .vsix server is not the linux-x64 binary"
 ok ".vsix: each bundles its platform's server (mode 0755 off Windows) and notices, no node_modules"
 
