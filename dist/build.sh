@@ -67,7 +67,7 @@ inputs_key() {
 		go version
 		"$zig" version
 		sha256sum go.mod go.sum dist/build.sh
-		find . \( -name node_modules -o -name '.*' -o -name testdata -o -name e2e -o -name editors -o -name examples \) -prune -o \
+		find . -mindepth 1 \( -name node_modules -o -name '.*' -o -name testdata -o -path ./e2e -o -path ./editors -o -path ./examples \) -prune -o \
 			\( -name '*.go' ! -name '*_test.go' -o -name '*.c' -o -name '*.h' \) -type f -print | LC_ALL=C sort | xargs sha256sum
 	) | sha256sum | cut -c1-16
 }
