@@ -30,7 +30,7 @@ func (r *contentReader) close() {}
 func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	buf := &r.buf
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return false, nil // a FIFO or device in place of a generated file is stale, never read
+		return false, fileStamp{}, nil // a FIFO or device in place of a generated file is stale, never read
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
