@@ -84,15 +84,21 @@ func checkMachO(file, cpu string) (string, error) {
 	if s := f.Section("__debug_info"); s != nil {
 		return "", fmt.Errorf("not stripped: has __debug_info")
 	}
-	// Apple silicon refuses to run an arm64 binary without at least an ad-hoc signature.
-	if !hasLoadCommand(f, loadCmdCodeSignature) {
-		return "", fmt.Errorf("no LC_CODE_SIGNATURE: macOS would not run it")
+	// Apple silicon refuses to run an arm64 binary without at least an ad-hoc
+	// signature; Intel Macs run unsigned ones.
+	signed := hasLoadCommand(f, loadCmdCodeSignature)
+	if cpu == "arm64" && !signed {
+		return "", fmt.Errorf("no LC_CODE_SIGNATURE: macOS on arm64 would not run it")
 	}
 	libs, err := f.ImportedLibraries()
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Mach-O 64-bit %v executable, signed, stripped, links %s", f.Cpu, strings.Join(libs, ", ")), nil
+	sig := "unsigned"
+	if signed {
+		sig = "ad-hoc signed"
+	}
+	return fmt.Sprintf("Mach-O 64-bit %v executable, %s, stripped, links %s", f.Cpu, sig, strings.Join(libs, ", ")), nil
 }
 
 // loadCmdCodeSignature is LC_CODE_SIGNATURE, which debug/macho does not name.
