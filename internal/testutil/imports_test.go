@@ -24,6 +24,7 @@ func TestImportDirection(t *testing.T) {
 		"internal/benchapp": {},
 		"cmd/cloudwerk-lsp": {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler", "codegen", "diagnostics", "lsp"},
 		"e2e/benchtable":    {"internal/benchapp"},
+		"e2e/dist/binfmt":   {},
 	}
 	out, err := exec.Command("go", "list", "-json=ImportPath,Imports", mod+"...").Output()
 	if err != nil {
