@@ -189,6 +189,8 @@ while read -r name goos goarch zt; do
 		start=$(date +%s)
 		mkdir -p "$bincache/$key/$name"
 		build_binary "$name" "$goos" "$goarch" "$zt" "$cached.tmp"
+		# lld stamps each Windows link with a time and a fresh GUID; make them content-derived.
+		[ "$goos" = windows ] && python3 "$repo/dist/pe_normalize.py" "$cached.tmp"
 		mv "$cached.tmp" "$cached"
 		log "$name: built in $(($(date +%s) - start)) s"
 	fi

@@ -202,24 +202,24 @@ mkdir -p "$work/vsix"
 cmp "$work/vsix/extension/server/cloudwerk-lsp" "$(bin_of linux-x64)" || fail "the x64 .vsix server is not the linux-x64 binary"
 ok ".vsix: each bundles its platform's server (mode 0755 off Windows) and notices, no node_modules"
 
-echo "-- reproducible: the linux-x64 binary again, from a copy of the tree at another path, cold"
+echo "-- reproducible: the linux-x64 and win32-x64 binaries again, from a copy of the tree at another path, cold"
 copy="$work/copy/elsewhere/cloudwerk-lsp"
 mkdir -p "$copy"
 (cd "$repo" && tar --exclude=./editors/vscode/node_modules --exclude=./.git -cf - .) | tar -xf - -C "$copy"
 ln -s "$repo/editors/vscode/node_modules" "$copy/editors/vscode/node_modules"
 # A fresh Go build cache and no cached binary: every Go and C file is compiled again.
 start=$(date +%s)
-GOCACHE="$work/gocache" CLOUDWERK_DIST_REBUILD=1 CLOUDWERK_DIST_TARGETS=linux-x64 \
+GOCACHE="$work/gocache" CLOUDWERK_DIST_REBUILD=1 CLOUDWERK_DIST_TARGETS="linux-x64 win32-x64" \
 	bash "$copy/dist/build.sh" "$work/out2" >"$work/build2.log" 2>&1 || { cat "$work/build2.log"; fail "second build"; }
-echo "cold linux-x64 build took $(($(date +%s) - start)) s"
-grep ' linux-x64/' "$out/SHA256SUMS.binaries" >"$work/sum1"
-grep ' linux-x64/' "$work/out2/SHA256SUMS.binaries" >"$work/sum2"
+echo "cold linux-x64 + win32-x64 build took $(($(date +%s) - start)) s"
+grep -E ' (linux|win32)-x64/' "$out/SHA256SUMS.binaries" >"$work/sum1"
+grep -E ' (linux|win32)-x64/' "$work/out2/SHA256SUMS.binaries" >"$work/sum2"
 cat "$work/sum1"
-diff "$work/sum1" "$work/sum2" || fail "the linux-x64 binary differs between two builds"
+diff "$work/sum1" "$work/sum2" || fail "the linux-x64 or win32-x64 binary differs between two builds"
 for f in "cloudwerk-lsp-linux-x64-$version.tgz" "cloudwerk-lsp-linux-x64-$(node -p 'require(process.argv[1]).version' "$repo/editors/vscode/package.json").vsix"; do
 	cmp "$out/$f" "$work/out2/$f" || fail "$f differs between two builds"
 done
-ok "reproducible: the linux-x64 binary, its npm tarball and its .vsix are byte-identical across two builds"
+ok "reproducible: the linux-x64 and win32-x64 binaries, the linux-x64 npm tarball and .vsix are byte-identical across two builds"
 
 echo "-- actionlint"
 (cd "$repo" && go run "$ACTIONLINT" -color=false .github/workflows/*.yml)
