@@ -156,7 +156,8 @@ func TestGenerateUsageErrors(t *testing.T) {
 
 // The ledger records only facts: an object that throws at load and one whose
 // storage is not a boolean get no binding and no migration; generate names them,
-// writes everything else and exits 1.
+// writes everything else and exits 1. A bug inside one method body (here
+// sql.run) fails only that call, so that object is still recorded and bound.
 func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
 	dir := copyDemoApp(t)
 	objects := filepath.Join(dir, "app", "objects")
@@ -165,6 +166,8 @@ func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
 		"string-sqlite.ts": "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: 'true', methods: { ping() { return 1 } } })\n",
 		"spread.ts":        "import { defineDurableObject } from '@cloudwerk/durable-object'\nconst base = { sqlite: true }\nexport default defineDurableObject({ ...base, methods: { ping() { return 1 } } })\n",
 		"kv.ts":            "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: false, methods: { ping() { return 1 } } })\n",
+		"unimported.ts":    "export default defineDurableObject({ sqlite: true, methods: { ping() { return 1 } } })\n",
+		"method-bug.ts":    "import { defineDurableObject } from '@cloudwerk/durable-object'\nexport default defineDurableObject({ sqlite: true, methods: { ping() { this.ctx.sql.run('SELECT 1') } } })\n",
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(objects, name), []byte(src), 0o644); err != nil {
@@ -179,6 +182,7 @@ func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
 		"not recorded: NoHandler (app/objects/no-handler.ts): no binding and no migration, because its definition has errors (NO_HANDLER)",
 		"not recorded: StringSqlite (app/objects/string-sqlite.ts): no binding and no migration, because its definition has errors (INVALID_CONFIG)",
 		"not recorded: Spread (app/objects/spread.ts): no binding and no migration, because its storage is not statically known",
+		"not recorded: Unimported (app/objects/unimported.ts): no binding and no migration, because its definition has errors (DEFINE_NOT_IMPORTED)",
 		"wrote wrangler.toml",
 	} {
 		if !strings.Contains(stderr, want) {
@@ -188,7 +192,13 @@ func TestGenerateLeavesOutWhatIsNotAFact(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "wrangler.toml"))
 	w := wrangler.Parse("wrangler.toml", data)
 	live := w.Ledger().Live
-	for _, c := range []string{"NoHandler", "StringSqlite", "Spread"} {
+	if strings.Contains(stderr, "not recorded: MethodBug") {
+		t.Errorf("an object whose only error is inside a method body was left out:\n%s", stderr)
+	}
+	if lc := live["MethodBug"]; lc == nil || !lc.SQLite || !strings.Contains(string(data), `"METHOD_BUG"`) {
+		t.Errorf("an object whose only error is inside a method body was not recorded and bound:\n%s", data)
+	}
+	for _, c := range []string{"NoHandler", "StringSqlite", "Spread", "Unimported"} {
 		if live[c] != nil || strings.Contains(string(data), `"`+c+`"`) {
 			t.Errorf("%s was recorded or bound:\n%s", c, data)
 		}
