@@ -7,6 +7,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 
@@ -31,13 +32,22 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	snap := s.snap.Load()
 	out := []protocol.CommandOrCodeAction{}
 	if wants(params.Context.Only, protocol.CodeActionKindQuickFix) {
+		// Several findings on one line often share a fix (three SQL findings all
+		// fixed by `sqlite: true`): the menu offers it once, for all of them.
+		seen := map[string]*protocol.CodeAction{}
 		for _, d := range s.diag.diagnosticsFor(path) {
 			if !overlaps(d, params) {
 				continue
 			}
 			pd := toProtoDiagnostic(d)
 			for _, fix := range d.Fixes {
+				key := fmt.Sprintf("%q %v %v %q %q", fix.Title, fix.Edits, fix.Renames, fix.Command, fix.Args)
+				if a := seen[key]; a != nil {
+					a.Diagnostics = append(a.Diagnostics, pd)
+					continue
+				}
 				if a := s.fixAction(snap, fix, pd); a != nil {
+					seen[key] = a
 					out = append(out, a)
 				}
 			}

@@ -90,3 +90,46 @@ func TestEntryExportMissingFollowsTheEntry(t *testing.T) {
 	}
 	e.client.waitDiags(t, entry, -1, func(ds []protocol.Diagnostic) bool { return !hasCode("ENTRY_EXPORT_MISSING")(ds) })
 }
+
+// Findings on one line that share a fix (KV_STORAGE, MIGRATION_MISSING and
+// BINDING_MISSING are all fixed by `sqlite: true` first) get that fix once in
+// the menu, covering each of them.
+func TestSharedQuickFixOfferedOnce(t *testing.T) {
+	e := newEnv(t, map[string]string{
+		"cloudwerk.config.ts": "export default {}\n",
+		"wrangler.toml":       "name = \"x\"\n",
+		"app/objects/limiter.ts": "import { defineDurableObject } from '@cloudwerk/durable-object'\n" +
+			"export default defineDurableObject({ methods: { hit() { return 1 } } })\n",
+	})
+	e.initialize(resourceCaps())
+	u := e.uri("app/objects/limiter.ts")
+	e.open("app/objects/limiter.ts", 1)
+	diags := e.client.waitDiags(t, u, 1, func(ds []protocol.Diagnostic) bool {
+		return hasCode("KV_STORAGE")(ds) && hasCode("MIGRATION_MISSING")(ds)
+	})
+	acts, err := e.server.CodeAction(e.ctx, &protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: u},
+		Range:        diags[0].Range,
+		Context:      protocol.CodeActionContext{Diagnostics: diags},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]int{}
+	covered := 0
+	for _, a := range acts {
+		ca := a.(*protocol.CodeAction)
+		titles[ca.Title]++
+		if ca.Title == "Use SQLite storage (sqlite: true)" {
+			covered = len(ca.Diagnostics)
+		}
+	}
+	for title, n := range titles {
+		if n > 1 {
+			t.Errorf("%q offered %d times: %v", title, n, titles)
+		}
+	}
+	if covered < 2 {
+		t.Errorf("the shared sqlite fix covers %d findings, want every finding it fixes (%v)", covered, titles)
+	}
+}
