@@ -15,33 +15,10 @@ work="$(mktemp -d)"
 app="$work/app"
 dev_pid=""
 
-stop_dev() {
-	if [ -n "$dev_pid" ]; then
-		kill -TERM -- "-$dev_pid" 2>/dev/null || true
-		wait "$dev_pid" 2>/dev/null || true
-		dev_pid=""
-	fi
-}
-cleanup() {
-	stop_dev
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-step() { echo "-- $*"; }
-
-export WRANGLER_SEND_METRICS=false CI=1 NO_COLOR=1 FORCE_COLOR=0
-export XDG_CONFIG_HOME="$work/config" WRANGLER_LOG_PATH="$work/wrangler-logs"
-export npm_config_cache="$work/npm-cache" npm_config_update_notifier=false
+# shellcheck source=../lib/wrangler-env.sh
+. "$repo/e2e/lib/wrangler-env.sh"
 
 # --- tools (e2e/wrangler's lockfile; the install is shared with that suite) ------------
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	step "installing node and npm (Debian)"
-	apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
 for t in curl timeout setsid sha256sum python3; do command -v "$t" >/dev/null || fail "missing $t"; done
 lock_sum="$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$tools/node_modules/.e2e-lock-sum" 2>/dev/null)" != "$lock_sum" ]; then

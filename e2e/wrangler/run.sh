@@ -15,33 +15,10 @@ work="$(mktemp -d)"
 app="$work/app"
 dev_pid=""
 
-cleanup() {
-	stop_dev
-	rm -rf "$work"
-}
-stop_dev() {
-	if [ -n "$dev_pid" ]; then
-		kill -TERM -- "-$dev_pid" 2>/dev/null || true
-		wait "$dev_pid" 2>/dev/null || true
-		dev_pid=""
-	fi
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-step() { echo "-- $*"; }
-
-export WRANGLER_SEND_METRICS=false CI=1 NO_COLOR=1 FORCE_COLOR=0
-export XDG_CONFIG_HOME="$work/config" WRANGLER_LOG_PATH="$work/wrangler-logs"
-export npm_config_cache="$work/npm-cache" npm_config_update_notifier=false
+# shellcheck source=../lib/wrangler-env.sh
+. "$repo/e2e/lib/wrangler-env.sh"
 
 # --- tools ---------------------------------------------------------------------
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-	step "installing node and npm (Debian)"
-	apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
-fi
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=3)?0:1)' ||
 	fail "wrangler 4.86 needs Node >= 20.3 (found $(node --version))"
 if ! command -v curl >/dev/null; then
