@@ -27,7 +27,10 @@ commands:
 `
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	stopProfiles := startProfiles()
+	code := run(os.Args[1:])
+	stopProfiles()
+	os.Exit(code)
 }
 
 func run(args []string) int {

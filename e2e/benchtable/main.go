@@ -35,6 +35,8 @@ func main() {
 	count := flag.Int("count", 5, "runs per figure; the table shows the median")
 	quick := flag.Bool("quick", false, "count=3, 100 objects only, short server benchmarks (CI)")
 	verbose := flag.Bool("v", false, "echo go test output to stderr")
+	writeOnly := flag.Int("write-apps", 0, "only write the clean and findings apps of `N` objects under -out (for profiling) and exit")
+	out := flag.String("out", "", "the folder -write-apps writes to")
 	flag.Parse()
 	if *quick && !flagSet("count") {
 		*count = 3
@@ -48,6 +50,13 @@ func main() {
 		fatal(err)
 	}
 	defer os.RemoveAll(tmp)
+
+	if *writeOnly > 0 {
+		if err := writeAppsTo(root, tmp, *out, *writeOnly, *verbose); err != nil {
+			fatal(err)
+		}
+		return
+	}
 
 	sizes := []int{100, 1000, 10000}
 	if *quick {
@@ -70,6 +79,31 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// writeAppsTo writes the two benchmark apps of n objects to out/clean and
+// out/findings, as the table measures them, so a profile can run on the same input.
+func writeAppsTo(root, tmp, out string, n int, verbose bool) error {
+	if out == "" {
+		return fmt.Errorf("-write-apps needs -out DIR")
+	}
+	bin, err := buildBinary(root, tmp, verbose)
+	if err != nil {
+		return err
+	}
+	apps, err := writeApps(bin, tmp, n)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	for kind, dir := range apps {
+		if err := os.Rename(dir, filepath.Join(out, kind)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func flagSet(name string) bool {
