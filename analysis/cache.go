@@ -7,6 +7,7 @@
 package analysis
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -123,7 +125,7 @@ const racyWindow = 2 * time.Second
 // a complete file and readers never see a partial one. Failures are ignored: the
 // cache only ever saves time.
 func (c *fileCache) save(jobs []loadJob, started time.Time) {
-	records := make(map[string]cacheRecord, len(jobs))
+	records := make([]pathRecord, 0, len(jobs))
 	changed := len(c.records) != len(jobs)
 	for i := range jobs {
 		j := &jobs[i]
@@ -131,7 +133,7 @@ func (c *fileCache) save(jobs []loadJob, started time.Time) {
 			changed = true
 			continue
 		}
-		records[j.path] = j.rec
+		records = append(records, pathRecord{j.path, j.rec})
 		old, ok := c.records[j.path]
 		switch {
 		case !ok || j.rec.extracted || old.ModTime != j.rec.ModTime || old.Size != j.rec.Size:
@@ -143,9 +145,23 @@ func (c *fileCache) save(jobs []loadJob, started time.Time) {
 	if !changed {
 		return
 	}
-	if writeCacheFile(c.file, &cacheFile{Key: cacheKey(), Root: c.root, WrittenAt: started.UnixNano(), Records: records}) == nil {
+	if writeCacheFile(c.file, c.root, started.UnixNano(), sortedRecords(records)) == nil {
 		pruneCache(filepath.Dir(c.file), time.Now().Add(-cacheMaxAge))
 	}
+}
+
+// sortedRecords sorts records by path in place; of several records of one path
+// the last is kept.
+func sortedRecords(records []pathRecord) []pathRecord {
+	slices.SortStableFunc(records, func(a, b pathRecord) int { return strings.Compare(a.path, b.path) })
+	out := records[:0]
+	for i, r := range records {
+		if i+1 < len(records) && records[i+1].path == r.path {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // cacheMaxAge is how long the cache of an app nobody loads is kept: every
@@ -165,7 +181,9 @@ func pruneCache(dir string, cutoff time.Time) {
 	}
 }
 
-func writeCacheFile(path string, cf *cacheFile) error {
+// writeCacheFile writes the cache of the app at root (records sorted by path)
+// to path, streaming through a buffer.
+func writeCacheFile(path, root string, writtenAt int64, records []pathRecord) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -175,7 +193,12 @@ func writeCacheFile(path string, cf *cacheFile) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(encodeCacheFile(cf)); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	err = writeCache(bw, cacheKey(), root, writtenAt, records)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		tmp.Close()
 		return err
 	}

@@ -8,10 +8,13 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -24,28 +27,47 @@ const cacheChunkRecords = 512
 
 var errCacheCorrupt = errors.New("cache file is corrupt")
 
+// encodeCacheFile returns the bytes writeCache writes for cf.
 func encodeCacheFile(cf *cacheFile) []byte {
-	w := &cacheWriter{buf: make([]byte, 0, 256*len(cf.Records)+64)}
-	w.buf = append(w.buf, cacheMagic...)
-	w.str(cf.Key)
-	w.str(cf.Root)
-	w.int(cf.WrittenAt)
-	paths := make([]string, 0, len(cf.Records))
-	for p := range cf.Records {
-		paths = append(paths, p)
+	recs := make([]pathRecord, 0, len(cf.Records))
+	for p, r := range cf.Records {
+		recs = append(recs, pathRecord{p, r})
 	}
-	slices.Sort(paths) // deterministic bytes
-	w.uint(uint64(len(paths)))
-	for chunk := range slices.Chunk(paths, cacheChunkRecords) {
-		cw := &cacheWriter{buf: make([]byte, 0, 256*len(chunk))}
+	slices.SortFunc(recs, func(a, b pathRecord) int { return strings.Compare(a.path, b.path) })
+	var buf bytes.Buffer
+	writeCache(&buf, cf.Key, cf.Root, cf.WrittenAt, recs) // a bytes.Buffer never fails
+	return buf.Bytes()
+}
+
+// writeCache writes a cache file of recs (sorted by path, so the bytes are
+// deterministic) to out one chunk at a time, reusing one buffer: the whole file
+// is never held in memory (building it in one growing buffer allocated ten
+// times its 14 MB at 10,000 objects and was the peak of a cold check).
+func writeCache(out io.Writer, key, root string, writtenAt int64, recs []pathRecord) error {
+	w := &cacheWriter{buf: make([]byte, 0, 64<<10)}
+	w.buf = append(w.buf, cacheMagic...)
+	w.str(key)
+	w.str(root)
+	w.int(writtenAt)
+	w.uint(uint64(len(recs)))
+	cw := &cacheWriter{}
+	for chunk := range slices.Chunk(recs, cacheChunkRecords) {
+		cw.buf = cw.buf[:0]
 		cw.uint(uint64(len(chunk)))
-		for _, p := range chunk {
-			cw.record(p, cf.Records[p])
+		for _, r := range chunk {
+			cw.record(r.path, r.rec)
 		}
 		w.uint(uint64(len(cw.buf)))
-		w.buf = append(w.buf, cw.buf...)
+		if _, err := out.Write(w.buf); err != nil {
+			return err
+		}
+		if _, err := out.Write(cw.buf); err != nil {
+			return err
+		}
+		w.buf = w.buf[:0]
 	}
-	return w.buf
+	_, err := out.Write(w.buf)
+	return err
 }
 
 func (w *cacheWriter) record(p string, r cacheRecord) {

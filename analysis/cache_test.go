@@ -136,7 +136,9 @@ func TestCacheHitMissInvalidation(t *testing.T) {
 	}
 
 	// A cache written by another version (or model shape, or executable) is ignored.
-	writeCacheFile(c.file, &cacheFile{Key: "another version", Root: root, Records: c.records})
+	if err := os.WriteFile(c.file, encodeCacheFile(&cacheFile{Key: "another version", Root: root, Records: c.records}), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if c := openCache(cacheDir, root); len(c.records) != 0 {
 		t.Error("a cache with another key was used")
 	}
@@ -367,4 +369,33 @@ func FuzzDecodeCacheFile(f *testing.F) {
 			t.Fatalf("re-encoding a decoded file changed it: %v", err)
 		}
 	})
+}
+
+// TestWriteCacheFileStreams: the file save streams chunk by chunk is the
+// encoding of the same records, and decodes back to them.
+func TestWriteCacheFileStreams(t *testing.T) {
+	cf := &cacheFile{Key: cacheKey(), Root: "/r/app", WrittenAt: 42, Records: map[string]cacheRecord{}}
+	var recs []pathRecord
+	for i := range 2*cacheChunkRecords + 3 {
+		p := fmt.Sprintf("/r/app/objects/o%d.ts", i)
+		r := cacheRecord{Size: int64(i), Hash: "h", Def: &Definition{Path: p, Hash: "h", Fields: map[string]*Field{}}}
+		cf.Records[p] = r
+		recs = append(recs, pathRecord{p, r})
+	}
+	recs = append(recs, pathRecord{recs[0].path, recs[1].rec}) // a later record of a path wins
+	cf.Records[recs[0].path] = recs[1].rec
+	path := filepath.Join(t.TempDir(), "apps", "x.bin")
+	if err := writeCacheFile(path, cf.Root, cf.WrittenAt, sortedRecords(recs)); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(data) != string(encodeCacheFile(cf)) {
+		t.Error("the streamed file differs from the encoding of the same records")
+	}
+	if got, err := decodeCacheFile(data, cacheKey()); err != nil || !reflect.DeepEqual(got, cf) {
+		t.Errorf("streamed file does not decode to its records: %v", err)
+	}
 }
