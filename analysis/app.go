@@ -26,7 +26,7 @@ import (
 // Only a root that is not a readable folder is an error; files that cannot be
 // read are recorded in App.FileErrors and the rest of the app still loads.
 func LoadApp(root string) (*App, error) {
-	return loadApp(root, cacheDirFromEnv(), nil)
+	return loadApp(root, cacheDirFromEnv(), LoadOptions{})
 }
 
 // Overlay maps file paths to content that stands in for the file on disk: an
@@ -37,12 +37,28 @@ type Overlay map[string][]byte
 // from overlay when it holds them, so findings, fixes and generated edits are
 // computed on what the user sees.
 func LoadAppOverlay(root string, overlay Overlay) (*App, error) {
-	return loadApp(root, cacheDirFromEnv(), overlay)
+	return loadApp(root, cacheDirFromEnv(), LoadOptions{Overlay: overlay})
 }
 
-// loadApp is LoadApp with an explicit cache folder ("" disables the cache)
-// and overlay.
-func loadApp(root, cacheDir string, overlay Overlay) (*App, error) {
+// LoadOptions tune LoadAppWith.
+type LoadOptions struct {
+	Overlay Overlay // as in LoadAppOverlay
+
+	// Slim, when set, is called with the entry of each object file the load
+	// extracts, in the worker that extracted it, once the full facts are in the
+	// on-disk cache; the app keeps the definition it returns instead. A caller
+	// that has no further use for some facts once it has looked at the file
+	// (check: the per-file rules) keeps the app's memory down with it.
+	Slim func(e *Entry) *Definition
+}
+
+// LoadAppWith is LoadApp with options.
+func LoadAppWith(root string, opts LoadOptions) (*App, error) {
+	return loadApp(root, cacheDirFromEnv(), opts)
+}
+
+// loadApp is LoadApp with an explicit cache folder ("" disables the cache).
+func loadApp(root, cacheDir string, opts LoadOptions) (*App, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, fmt.Errorf("load app: %w", err)
@@ -60,7 +76,7 @@ func loadApp(root, cacheDir string, overlay Overlay) (*App, error) {
 	cacheCh := make(chan *fileCache, 1)
 	go func() { cacheCh <- openCache(cacheDir, abs) }()
 
-	cfg := readConfig(abs, overlay)
+	cfg := readConfig(abs, opts.Overlay)
 	disc := Discover(cfg)
 	app := &App{Root: abs, Config: cfg, ObjectsDir: disc.ObjectsDir, Nested: disc.Nested}
 	app.FileErrors = append(app.FileErrors, disc.FileErrors...)
@@ -77,14 +93,15 @@ func loadApp(root, cacheDir string, overlay Overlay) (*App, error) {
 	wranglerCh := make(chan *wrangler.Config, 1)
 	go func() {
 		w := wrangler.Load(abs)
-		if data, ok := overlay[pathOf(w)]; ok {
+		if data, ok := opts.Overlay[pathOf(w)]; ok {
 			others := w.Ambiguous
 			w = wrangler.Parse(w.Path, data)
 			w.Ambiguous = others
 		}
 		wranglerCh <- w
 	}()
-	runJobs(jobs, cache)
+	out := cache.out(started)
+	runJobs(jobs, cache, out, opts.Slim)
 
 	var entries []*Entry
 	for i := range jobs {
@@ -106,7 +123,7 @@ func loadApp(root, cacheDir string, overlay Overlay) (*App, error) {
 	app.Entry = ReadWorkerEntry(abs, app.Wrangler, nil)
 
 	if cache != nil {
-		cache.save(jobs, started)
+		cache.save(jobs, out)
 	}
 	return app, nil
 }
@@ -120,26 +137,45 @@ func pathOf(w *wrangler.Config) string {
 
 // loadJob is one file to read; the worker fills rec (or err).
 type loadJob struct {
-	path  string
-	route bool
-	rec   cacheRecord
-	err   error
+	path    string
+	route   bool
+	rec     cacheRecord
+	err     error
+	written bool // rec is in the next cache file already
 }
 
 // runJobs reads and extracts every job on a pool of GOMAXPROCS workers. Each
-// worker writes only its own jobs, so results need no lock.
-func runJobs(jobs []loadJob, cache *fileCache) {
+// worker writes only its own jobs, so results need no lock. A record the
+// worker extracted goes to the next cache file (out, nil when caching is off)
+// right away, encoded by the worker; slim (nil: none) then replaces its
+// definition with what the app keeps.
+func runJobs(jobs []loadJob, cache *fileCache, out *cacheOut, slim func(*Entry) *Definition) {
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			var enc cacheWriter
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(jobs) {
 					return
 				}
-				jobs[i].rec, jobs[i].err = loadFile(jobs[i].path, jobs[i].route, cache)
+				j := &jobs[i]
+				j.rec, j.err = loadFile(j.path, j.route, cache)
+				if j.err != nil || !j.rec.extracted {
+					continue
+				}
+				if out != nil {
+					enc.buf = enc.buf[:0]
+					enc.record(j.path, j.rec)
+					j.written = out.add(enc.buf)
+				}
+				// A definition is slimmed only once its full facts are safe in
+				// the cache file (or there is no cache).
+				if slim != nil && j.rec.Def != nil && (out == nil || j.written) {
+					j.rec.Def = slim(NewEntry(j.path, j.rec.Def))
+				}
 			}
 		})
 	}

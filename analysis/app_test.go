@@ -82,7 +82,7 @@ func TestLoadAppGolden(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			root := t.TempDir()
 			testutil.WriteArchive(t, root, ar, func(name string) bool { return name == "want" })
-			app, err := loadApp(root, "", nil)
+			app, err := loadApp(root, "", LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,7 +162,7 @@ func TestLoadAppFileErrors(t *testing.T) {
 	}
 	_, readErr := os.ReadFile(locked[0])
 	readable := readErr == nil // root ignores permissions: then they load like any file
-	app, err := loadApp(root, "", nil)
+	app, err := loadApp(root, "", LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestLoadAppFileErrors(t *testing.T) {
 func TestLoadFileVanished(t *testing.T) {
 	// A file listed by discovery and deleted before it is read.
 	jobs := []loadJob{{path: filepath.Join(t.TempDir(), "gone.ts")}}
-	runJobs(jobs, nil)
+	runJobs(jobs, nil, nil, nil)
 	if jobs[0].err == nil {
 		t.Fatal("no error for a vanished file")
 	}
@@ -215,7 +215,7 @@ func TestLoadAppConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 6 {
 		wg.Go(func() {
-			app, err := loadApp(root, cacheDir, nil)
+			app, err := loadApp(root, cacheDir, LoadOptions{})
 			if err != nil {
 				t.Error(err)
 				return
@@ -233,7 +233,7 @@ func TestLoadAppConcurrent(t *testing.T) {
 
 func mustLoad(t testing.TB, root, cacheDir string) *App {
 	t.Helper()
-	app, err := loadApp(root, cacheDir, nil)
+	app, err := loadApp(root, cacheDir, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

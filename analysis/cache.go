@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -120,12 +119,101 @@ func (c *fileCache) trustStat(r cacheRecord, info fs.FileInfo) bool {
 // racyWindow covers file systems with 2-second timestamps (FAT, some network mounts).
 const racyWindow = 2 * time.Second
 
-// save writes the records of this run when anything changed. The write is
-// atomic (temp file + rename in the same folder), so concurrent runs each leave
-// a complete file and readers never see a partial one. Failures are ignored: the
-// cache only ever saves time.
-func (c *fileCache) save(jobs []loadJob, started time.Time) {
-	records := make([]pathRecord, 0, len(jobs))
+// cacheOut is the next cache file of an app, written during the load: each
+// worker appends the records it extracts as it goes, and save appends the
+// records reused from the old file at the end. So the facts never wait in
+// memory for the end of the load (LoadOptions.Slim relies on it), and the
+// encoding is spread over the workers. The temp file is opened at the first
+// record and replaces the cache file only when something changed.
+type cacheOut struct {
+	file      string // the cache file it replaces
+	root      string
+	writtenAt int64
+
+	mu  sync.Mutex
+	tmp *os.File
+	bw  *bufio.Writer
+	enc *cacheEncoder
+	err error
+}
+
+// out starts the next cache file of a load that started reading at started;
+// nil when caching is off.
+func (c *fileCache) out(started time.Time) *cacheOut {
+	if c == nil {
+		return nil
+	}
+	return &cacheOut{file: c.file, root: c.root, writtenAt: started.UnixNano()}
+}
+
+// add appends one record encoded by cacheWriter.record and reports whether it
+// is written (false after an error: the file will not be used).
+func (o *cacheOut) add(rec []byte) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.enc == nil && o.err == nil {
+		o.open()
+	}
+	if o.err != nil {
+		return false
+	}
+	o.enc.add(rec)
+	o.err = o.enc.err
+	return o.err == nil
+}
+
+func (o *cacheOut) open() {
+	dir := filepath.Dir(o.file)
+	if o.err = os.MkdirAll(dir, 0o755); o.err != nil {
+		return
+	}
+	if o.tmp, o.err = os.CreateTemp(dir, ".tmp-*"); o.err != nil {
+		return
+	}
+	o.bw = bufio.NewWriterSize(o.tmp, 64<<10)
+	o.enc = newCacheEncoder(o.bw, cacheKey(), o.root, o.writtenAt)
+}
+
+// commit finishes the file and renames it over the cache file.
+func (o *cacheOut) commit() error {
+	if o.enc == nil && o.err == nil {
+		o.open() // a cache of no records
+	}
+	if o.err != nil {
+		o.abort()
+		return o.err
+	}
+	name := o.tmp.Name()
+	defer os.Remove(name) // no-op after a successful rename
+	err := o.enc.finish()
+	if err == nil {
+		err = o.bw.Flush()
+	}
+	if cerr := o.tmp.Close(); err == nil {
+		err = cerr
+	}
+	o.tmp = nil
+	if err == nil {
+		err = os.Rename(name, o.file)
+	}
+	return err
+}
+
+// abort drops the file (nothing changed, or it failed).
+func (o *cacheOut) abort() {
+	if o != nil && o.tmp != nil {
+		o.tmp.Close()
+		os.Remove(o.tmp.Name())
+		o.tmp = nil
+	}
+}
+
+// save finishes the next cache file when anything changed: it appends the
+// records the workers did not write (reused ones) and replaces the old file.
+// The write is atomic (temp file + rename in the same folder), so concurrent
+// runs each leave a complete file and readers never see a partial one.
+// Failures are ignored: the cache only ever saves time.
+func (c *fileCache) save(jobs []loadJob, out *cacheOut) {
 	changed := len(c.records) != len(jobs)
 	for i := range jobs {
 		j := &jobs[i]
@@ -133,35 +221,29 @@ func (c *fileCache) save(jobs []loadJob, started time.Time) {
 			changed = true
 			continue
 		}
-		records = append(records, pathRecord{j.path, j.rec})
 		old, ok := c.records[j.path]
 		switch {
 		case !ok || j.rec.extracted || old.ModTime != j.rec.ModTime || old.Size != j.rec.Size:
 			changed = true
-		case old.ModTime >= c.writtenAt-int64(racyWindow) && old.ModTime < started.UnixNano()-int64(racyWindow):
+		case old.ModTime >= c.writtenAt-int64(racyWindow) && old.ModTime < out.writtenAt-int64(racyWindow):
 			changed = true // racy before, trustable once rewritten
 		}
 	}
 	if !changed {
+		out.abort()
 		return
 	}
-	if writeCacheFile(c.file, c.root, started.UnixNano(), sortedRecords(records)) == nil {
+	var enc cacheWriter
+	for i := range jobs {
+		if j := &jobs[i]; j.err == nil && !j.written {
+			enc.buf = enc.buf[:0]
+			enc.record(j.path, j.rec)
+			out.add(enc.buf)
+		}
+	}
+	if out.commit() == nil {
 		pruneCache(filepath.Dir(c.file), time.Now().Add(-cacheMaxAge))
 	}
-}
-
-// sortedRecords sorts records by path in place; of several records of one path
-// the last is kept.
-func sortedRecords(records []pathRecord) []pathRecord {
-	slices.SortStableFunc(records, func(a, b pathRecord) int { return strings.Compare(a.path, b.path) })
-	out := records[:0]
-	for i, r := range records {
-		if i+1 < len(records) && records[i+1].path == r.path {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 // cacheMaxAge is how long the cache of an app nobody loads is kept: every
@@ -179,33 +261,6 @@ func pruneCache(dir string, cutoff time.Time) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// writeCacheFile writes the cache of the app at root (records sorted by path)
-// to path, streaming through a buffer.
-func writeCacheFile(path, root string, writtenAt int64, records []pathRecord) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	err = writeCache(bw, cacheKey(), root, writtenAt, records)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // contentHash is the hex SHA-256 of a file's content (Definition.Hash).

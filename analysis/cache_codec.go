@@ -14,60 +14,93 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
 
-const cacheMagic = "cloudwerk-lsp cache 3\n"
+const cacheMagic = "cloudwerk-lsp cache 4\n"
 
-// Records are written in length-prefixed chunks so that several workers can
-// decode one file at once.
+// After the header, records come in length-prefixed chunks (so that several
+// workers can decode one file at once) and a zero length ends the file: the
+// writer never needs to know how many records will come, so workers can append
+// records as they extract them.
 const cacheChunkRecords = 512
 
 var errCacheCorrupt = errors.New("cache file is corrupt")
 
-// encodeCacheFile returns the bytes writeCache writes for cf.
+// encodeCacheFile returns the bytes of a cache file of cf, records sorted by path
+// (the same input always gives the same bytes).
 func encodeCacheFile(cf *cacheFile) []byte {
-	recs := make([]pathRecord, 0, len(cf.Records))
-	for p, r := range cf.Records {
-		recs = append(recs, pathRecord{p, r})
+	paths := make([]string, 0, len(cf.Records))
+	for p := range cf.Records {
+		paths = append(paths, p)
 	}
-	slices.SortFunc(recs, func(a, b pathRecord) int { return strings.Compare(a.path, b.path) })
+	slices.Sort(paths)
 	var buf bytes.Buffer
-	writeCache(&buf, cf.Key, cf.Root, cf.WrittenAt, recs) // a bytes.Buffer never fails
+	enc := newCacheEncoder(&buf, cf.Key, cf.Root, cf.WrittenAt)
+	var w cacheWriter
+	for _, p := range paths {
+		w.buf = w.buf[:0]
+		w.record(p, cf.Records[p])
+		enc.add(w.buf)
+	}
+	enc.finish() // a bytes.Buffer never fails
 	return buf.Bytes()
 }
 
-// writeCache writes a cache file of recs (sorted by path, so the bytes are
-// deterministic) to out one chunk at a time, reusing one buffer: the whole file
-// is never held in memory (building it in one growing buffer allocated ten
-// times its 14 MB at 10,000 objects and was the peak of a cold check).
-func writeCache(out io.Writer, key, root string, writtenAt int64, recs []pathRecord) error {
-	w := &cacheWriter{buf: make([]byte, 0, 64<<10)}
-	w.buf = append(w.buf, cacheMagic...)
-	w.str(key)
-	w.str(root)
-	w.int(writtenAt)
-	w.uint(uint64(len(recs)))
-	cw := &cacheWriter{}
-	for chunk := range slices.Chunk(recs, cacheChunkRecords) {
-		cw.buf = cw.buf[:0]
-		cw.uint(uint64(len(chunk)))
-		for _, r := range chunk {
-			cw.record(r.path, r.rec)
-		}
-		w.uint(uint64(len(cw.buf)))
-		if _, err := out.Write(w.buf); err != nil {
-			return err
-		}
-		if _, err := out.Write(cw.buf); err != nil {
-			return err
-		}
-		w.buf = w.buf[:0]
+// cacheEncoder writes a cache file to out one chunk at a time, reusing one
+// buffer: the whole file is never held in memory (building it in one growing
+// buffer allocated ten times its 14 MB at 10,000 objects and was the peak of a
+// cold check). After a write error every call is a no-op and finish returns it.
+type cacheEncoder struct {
+	out   io.Writer
+	head  cacheWriter // the next length prefixes
+	chunk cacheWriter // the encoded records of the chunk being filled
+	n     int         // records in chunk
+	err   error
+}
+
+func newCacheEncoder(out io.Writer, key, root string, writtenAt int64) *cacheEncoder {
+	e := &cacheEncoder{out: out}
+	e.head.buf = append(e.head.buf, cacheMagic...)
+	e.head.str(key)
+	e.head.str(root)
+	e.head.int(writtenAt)
+	return e
+}
+
+// add appends one record encoded by cacheWriter.record.
+func (e *cacheEncoder) add(rec []byte) {
+	e.chunk.buf = append(e.chunk.buf, rec...)
+	if e.n++; e.n == cacheChunkRecords {
+		e.flush()
 	}
-	_, err := out.Write(w.buf)
-	return err
+}
+
+func (e *cacheEncoder) flush() {
+	if e.n == 0 || e.err != nil {
+		return
+	}
+	count := binary.AppendUvarint(nil, uint64(e.n))
+	e.head.uint(uint64(len(count) + len(e.chunk.buf)))
+	e.head.buf = append(e.head.buf, count...)
+	e.write(e.head.buf)
+	e.write(e.chunk.buf)
+	e.head.buf, e.chunk.buf, e.n = e.head.buf[:0], e.chunk.buf[:0], 0
+}
+
+func (e *cacheEncoder) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.out.Write(b)
+	}
+}
+
+// finish writes the last chunk and the end mark.
+func (e *cacheEncoder) finish() error {
+	e.flush()
+	e.head.uint(0)
+	e.write(e.head.buf)
+	return e.err
 }
 
 func (w *cacheWriter) record(p string, r cacheRecord) {
@@ -106,17 +139,19 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 	}
 	cf.Root = r.str()
 	cf.WrittenAt = r.int()
-	total := r.count()
 	var chunks [][]byte
-	for left := total; left > 0; left -= min(left, cacheChunkRecords) {
+	for {
 		n := r.count()
 		if r.err != nil {
 			return nil, r.err
 		}
+		if n == 0 {
+			break
+		}
 		chunks = append(chunks, r.buf[:n])
 		r.buf = r.buf[n:]
 	}
-	if r.err != nil || len(r.buf) != 0 {
+	if len(r.buf) != 0 {
 		return nil, errCacheCorrupt
 	}
 
@@ -138,16 +173,20 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 		})
 	}
 	wg.Wait()
-	cf.Records = make(map[string]cacheRecord, total)
+	total := 0
 	for i, part := range parts {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		total += len(part)
+	}
+	cf.Records = make(map[string]cacheRecord, total)
+	for _, part := range parts {
 		for _, pr := range part {
 			cf.Records[pr.path] = pr.rec
 		}
 	}
-	if len(cf.Records) != total {
+	if len(cf.Records) != total { // a path twice
 		return nil, errCacheCorrupt
 	}
 	return cf, nil
@@ -161,6 +200,9 @@ type pathRecord struct {
 func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
 	r := &cacheReader{buf: data, interned: interned}
 	n := r.count()
+	if n == 0 || n > cacheChunkRecords {
+		return nil, errCacheCorrupt
+	}
 	out := make([]pathRecord, 0, n)
 	for range n {
 		p := r.str()

@@ -371,31 +371,48 @@ func FuzzDecodeCacheFile(f *testing.F) {
 	})
 }
 
-// TestWriteCacheFileStreams: the file save streams chunk by chunk is the
-// encoding of the same records, and decodes back to them.
-func TestWriteCacheFileStreams(t *testing.T) {
-	cf := &cacheFile{Key: cacheKey(), Root: "/r/app", WrittenAt: 42, Records: map[string]cacheRecord{}}
-	var recs []pathRecord
+// TestCacheOutStreams: the cache file written record by record (in any order,
+// as workers finish) decodes to the same records as the one-piece encoding, and
+// an empty one is a valid file too.
+func TestCacheOutStreams(t *testing.T) {
+	root := "/r/app"
+	want := &cacheFile{Key: cacheKey(), Root: root, WrittenAt: 42, Records: map[string]cacheRecord{}}
+	out := &cacheOut{file: filepath.Join(t.TempDir(), "apps", "x.bin"), root: root, writtenAt: 42}
+	var enc cacheWriter
 	for i := range 2*cacheChunkRecords + 3 {
 		p := fmt.Sprintf("/r/app/objects/o%d.ts", i)
 		r := cacheRecord{Size: int64(i), Hash: "h", Def: &Definition{Path: p, Hash: "h", Fields: map[string]*Field{}}}
-		cf.Records[p] = r
-		recs = append(recs, pathRecord{p, r})
+		want.Records[p] = r
+		enc.buf = enc.buf[:0]
+		enc.record(p, r)
+		if !out.add(enc.buf) {
+			t.Fatal(out.err)
+		}
 	}
-	recs = append(recs, pathRecord{recs[0].path, recs[1].rec}) // a later record of a path wins
-	cf.Records[recs[0].path] = recs[1].rec
-	path := filepath.Join(t.TempDir(), "apps", "x.bin")
-	if err := writeCacheFile(path, cf.Root, cf.WrittenAt, sortedRecords(recs)); err != nil {
+	if err := out.commit(); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(out.file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(data) != string(encodeCacheFile(cf)) {
-		t.Error("the streamed file differs from the encoding of the same records")
-	}
-	if got, err := decodeCacheFile(data, cacheKey()); err != nil || !reflect.DeepEqual(got, cf) {
+	if got, err := decodeCacheFile(data, cacheKey()); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("streamed file does not decode to its records: %v", err)
+	}
+	if got, err := decodeCacheFile(encodeCacheFile(want), cacheKey()); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("one-piece encoding does not decode to its records: %v", err)
+	}
+	// No temp file is left behind.
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out.file), ".tmp-*")); len(left) != 0 {
+		t.Errorf("temp files left: %v", left)
+	}
+
+	empty := &cacheOut{file: out.file, root: root, writtenAt: 7}
+	if err := empty.commit(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(out.file)
+	if got, err := decodeCacheFile(data, cacheKey()); err != nil || len(got.Records) != 0 || got.WrittenAt != 7 {
+		t.Errorf("empty cache file: %v %+v", err, got)
 	}
 }
