@@ -324,7 +324,7 @@ func (w *cacheWriter) definition(d *Definition) {
 	w.uint(uint64(len(d.ContextUses)))
 	for _, u := range d.ContextUses {
 		w.str(u.In)
-		w.str(u.Recv)
+		w.int(int64(u.Recv))
 		w.str(u.Member)
 		w.rng(u.At)
 		w.int(int64(u.Args))
@@ -426,7 +426,7 @@ func (r *cacheReader) bool() bool {
 }
 
 func (r *cacheReader) pos() Pos {
-	return Pos{Offset: int(r.int()), Line: int(r.int()), Col16: int(r.int())}
+	return Pos{Offset: int32(r.int()), Line: int32(r.int()), Col16: int32(r.int())}
 }
 
 func (r *cacheReader) rng() Range {
@@ -503,8 +503,8 @@ func (r *cacheReader) definition() *Definition {
 	if n := r.count(); n > 0 {
 		d.ContextUses = make([]ContextUse, n)
 		for i := range d.ContextUses {
-			d.ContextUses[i] = ContextUse{In: r.str(), Recv: r.str(), Member: r.str(), At: r.rng(),
-				Args: int(r.int()), Spread: r.bool(), ArrayArg: r.rng(), DDL: r.bool(), Write: r.bool()}
+			d.ContextUses[i] = ContextUse{In: r.str(), Recv: Receiver(r.int()), Member: r.str(), At: r.rng(),
+				Args: int32(r.int()), Spread: r.bool(), ArrayArg: r.rng(), DDL: r.bool(), Write: r.bool()}
 		}
 	}
 	if n := r.count(); n > 0 {

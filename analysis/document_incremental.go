@@ -52,7 +52,7 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 		return nil
 	}
 	e := d.pending[0]
-	inside := func(r Range) bool { return e.start > r.Start.Offset && e.oldEnd < r.End.Offset }
+	inside := func(r Range) bool { return e.start > int(r.Start.Offset) && e.oldEnd < int(r.End.Offset) }
 	// The unit the edit is strictly inside: one method, or one handler.
 	var unit Range
 	var in string // the unit's ContextUse.In
@@ -84,7 +84,7 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 		return nil
 	}
 	delta := e.newEnd - e.oldEnd
-	start, end := unit.Start.Offset, unit.End.Offset+delta
+	start, end := int(unit.Start.Offset), int(unit.End.Offset)+delta
 	// Outside the unit, every node must keep its ancestors.
 	for _, r := range old.ChangedRanges(tree) {
 		if int(r.StartByte) < start || int(r.EndByte) > end {
@@ -206,10 +206,10 @@ type shift struct {
 }
 
 func (sh shift) pos(p Pos) Pos {
-	if p.Offset < sh.from {
+	if int(p.Offset) < sh.from {
 		return p
 	}
-	q := Pos{Offset: p.Offset + sh.delta, Line: p.Line + sh.newEnd.Line - sh.oldEnd.Line, Col16: p.Col16}
+	q := Pos{Offset: p.Offset + int32(sh.delta), Line: p.Line + sh.newEnd.Line - sh.oldEnd.Line, Col16: p.Col16}
 	if p.Line == sh.oldEnd.Line {
 		q.Col16 = sh.newEnd.Col16 + p.Col16 - sh.oldEnd.Col16
 	}

@@ -115,10 +115,10 @@ func TestIncrementalDefinitionMatchesFull(t *testing.T) {
 				for _, f := range def.Fields {
 					units = append(units, f.At)
 				}
-				slices.SortFunc(units, func(a, b textpos.Range) int { return a.Start.Offset - b.Start.Offset })
+				slices.SortFunc(units, func(a, b textpos.Range) int { return int(a.Start.Offset - b.Start.Offset) })
 				if len(units) > 0 && rng.IntN(5) > 0 {
 					u := units[rng.IntN(len(units))]
-					start = u.Start.Offset + 1 + rng.IntN(max(1, u.End.Offset-u.Start.Offset-1))
+					start = int(u.Start.Offset) + 1 + rng.IntN(max(1, int(u.End.Offset-u.Start.Offset)-1))
 				}
 				for start > 0 && start < len(text) && text[start]&0xC0 == 0x80 {
 					start-- // not inside a UTF-8 sequence
@@ -175,9 +175,9 @@ func TestIncrementalEditsInBodiesStayIncremental(t *testing.T) {
 		units = append(units, m.At)
 	}
 	for _, at := range units {
-		body := at.Start.Offset + strings.Index(src[at.Start.Offset:], "{\n") + 2
+		body := int(at.Start.Offset) + strings.Index(src[at.Start.Offset:], "{\n") + 2
 		if strings.HasPrefix(src[at.Start.Offset:], "arrow") {
-			body = at.Start.Offset + strings.Index(src[at.Start.Offset:], "x.") // an expression body
+			body = int(at.Start.Offset) + strings.Index(src[at.Start.Offset:], "x.") // an expression body
 		}
 		for _, e := range []struct {
 			start, end int

@@ -52,7 +52,7 @@ func TestExtractLargeButAllowed(t *testing.T) {
 	if def.Skipped != "" || def.Export != ExportDefine || len(def.Methods) != 1 {
 		t.Fatalf("got Skipped=%q Export=%v methods=%d", def.Skipped, def.Export, len(def.Methods))
 	}
-	if got := def.Methods[0].NameAt.Start.Line; got != len(pad)/5+1 {
+	if got := int(def.Methods[0].NameAt.Start.Line); got != len(pad)/5+1 {
 		t.Errorf("method line = %d, want %d", got, len(pad)/5+1)
 	}
 }

@@ -144,8 +144,8 @@ func (r ctxRole) step(member string) ctxRole {
 	return roleNone
 }
 
-// recv is the ContextUse receiver recorded for members of r ("" for none).
-func (r ctxRole) recv() string {
+// recv is the ContextUse receiver recorded for members of r (RecvNone for none).
+func (r ctxRole) recv() Receiver {
 	switch r {
 	case roleThis:
 		return RecvThis
@@ -156,7 +156,7 @@ func (r ctxRole) recv() string {
 	case roleStorage:
 		return RecvStorage
 	}
-	return ""
+	return RecvNone
 }
 
 // paramInfo is one parameter of a method or handler.
@@ -396,7 +396,7 @@ func (b *bodyWalk) member(n *sitter.Node) {
 		}
 		b.def.ParamUses = append(b.def.ParamUses, ParamUse{In: b.in, Index: param.index, Name: name, ParamAt: param.at,
 			Member: s.text(prop), At: s.rng(prop)})
-	case r.recv() != "":
+	case r.recv() != RecvNone:
 		use := ContextUse{In: b.in, Recv: r.recv(), Member: s.text(prop), At: s.rng(prop), Args: -1}
 		b.callFacts(n, &use)
 		b.def.ContextUses = append(b.def.ContextUses, use)
@@ -478,7 +478,7 @@ func (b *bodyWalk) declare(d *sitter.Node) {
 				continue
 			}
 			member := s.text(key)
-			if recv := r.recv(); recv != "" && len(b.def.ContextUses) < maxContextUses {
+			if recv := r.recv(); recv != RecvNone && len(b.def.ContextUses) < maxContextUses {
 				b.def.ContextUses = append(b.def.ContextUses, ContextUse{In: b.in, Recv: recv, Member: member, At: s.rng(key), Args: -1})
 			}
 			if local != nil && (s.kind(local) == "identifier" || s.kind(local) == "shorthand_property_identifier_pattern") {

@@ -97,7 +97,7 @@ func fmtRange(r Range) string { return "[" + fmtPos(r.Start) + "-" + fmtPos(r.En
 
 // snippet is the source text a range covers, shortened to keep goldens readable.
 func snippet(src []byte, r Range) string {
-	if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
+	if r.Start.Offset < 0 || int(r.End.Offset) > len(src) || r.Start.Offset > r.End.Offset {
 		return "<bad range>"
 	}
 	s := string(src[r.Start.Offset:r.End.Offset])
@@ -292,12 +292,12 @@ func collectRanges(d *Definition, rf *RouteFile) []Range {
 }
 
 func validRange(src []byte, r Range) string {
-	if r.Start.Offset < 0 || r.End.Offset > len(src) || r.Start.Offset > r.End.Offset {
+	if r.Start.Offset < 0 || int(r.End.Offset) > len(src) || r.Start.Offset > r.End.Offset {
 		return fmt.Sprintf("range %+v outside the file (len %d)", r, len(src))
 	}
 	idx := textpos.NewLineIndex(src)
 	for _, p := range []Pos{r.Start, r.End} {
-		if want := idx.Pos(p.Offset); want != p {
+		if want := idx.Pos(int(p.Offset)); want != p {
 			return fmt.Sprintf("pos %+v does not match the line index (%+v)", p, want)
 		}
 	}

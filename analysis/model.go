@@ -26,7 +26,7 @@ const (
 )
 
 // ValueKind is what a config value is, as far as it is statically known.
-type ValueKind int
+type ValueKind uint8
 
 const (
 	KindUnknown  ValueKind = iota // identifier, call, member access...: not statically known
@@ -39,7 +39,7 @@ const (
 )
 
 // ExportKind says what the file's default export is.
-type ExportKind int
+type ExportKind uint8
 
 const (
 	ExportNone   ExportKind = iota // no default export at all
@@ -50,21 +50,21 @@ const (
 // Field is one key of the defineDurableObject config object literal.
 type Field struct {
 	Key   string
-	KeyAt Range // the key (property name) itself
-	At    Range // the whole property (key + value)
-	Value Range // the value expression (for methods `m() {}`, the whole method)
-	Kind  ValueKind
 	Str   string // the literal's value when Kind == KindString
-	Bool  bool   // the literal's value when Kind == KindBool
+	KeyAt Range  // the key (property name) itself
+	At    Range  // the whole property (key + value)
+	Value Range  // the value expression (for methods `m() {}`, the whole method)
+	Kind  ValueKind
+	Bool  bool // the literal's value when Kind == KindBool
 }
 
 // Param is one parameter of an RPC method.
 type Param struct {
 	Name       string // pattern text (identifier, or the destructuring pattern's source)
 	Type       string // annotation text without the colon, "" when absent
-	Optional   bool   // `x?: T`
 	Default    string // default value source text, "" when none
 	DefaultKin ValueKind
+	Optional   bool // `x?: T`
 	Rest       bool // `...xs`
 
 	// Context marks a parameter the body uses as the object context
@@ -74,7 +74,7 @@ type Param struct {
 }
 
 // MethodForm is how an RPC method is written.
-type MethodForm int
+type MethodForm uint8
 
 const (
 	FormMethod    MethodForm = iota // m() {} / async m() {}
@@ -89,13 +89,13 @@ type Method struct {
 	Name        string
 	NameAt      Range // the method's name (the key)
 	At          Range // the whole property
+	Params      []Param
+	ReturnType  string // annotation text without the colon, "" when absent
 	Form        MethodForm
 	Kind        ValueKind // KindFunction for the first three forms
 	Async       bool
-	Params      []Param
-	ReturnType  string // annotation text without the colon, "" when absent
-	ComputedKey bool   // [expr]: ... — name is the source text, not statically known
-	StringKey   bool   // 'my-name': ... — quoted key (name may not be a JS identifier)
+	ComputedKey bool // [expr]: ... — name is the source text, not statically known
+	StringKey   bool // 'my-name': ... — quoted key (name may not be a JS identifier)
 }
 
 // Unknown records something that cannot be analysed statically (NOT_ANALYZABLE).
@@ -160,7 +160,7 @@ type Definition struct {
 }
 
 // Binding is what binds an identifier at the top level of a module.
-type Binding int
+type Binding uint8
 
 const (
 	BoundUnknown Binding = iota // not recorded (a definition built by hand)
@@ -169,31 +169,53 @@ const (
 	BoundLocal                  // a declaration in the file binds it
 )
 
+// Receiver is the receiver of a ContextUse. It is a byte, not a string: every
+// object file records tens of uses, and the server holds them all.
+type Receiver uint8
+
 // Receivers of a ContextUse.
 const (
-	RecvThis = "this" // this.X: the handler context ({ state, ctx })
-	RecvCtx  = "ctx"  // this.ctx.X, init's ctx.X, or an alias of either
-	RecvSQL  = "sql"  // ctx.sql.X, ctx.storage.sql.X, or an alias of either
-
-	RecvStorage = "storage" // ctx.storage.X, or an alias of it
+	RecvNone    Receiver = iota // not a receiver (never recorded in a ContextUse)
+	RecvThis                    // this.X: the handler context ({ state, ctx })
+	RecvCtx                     // this.ctx.X, init's ctx.X, or an alias of either
+	RecvSQL                     // ctx.sql.X, ctx.storage.sql.X, or an alias of either
+	RecvStorage                 // ctx.storage.X, or an alias of it
 )
+
+// String is the receiver as written in source: "this", "ctx", "sql", "storage".
+func (r Receiver) String() string {
+	switch r {
+	case RecvThis:
+		return "this"
+	case RecvCtx:
+		return "ctx"
+	case RecvSQL:
+		return "sql"
+	case RecvStorage:
+		return "storage"
+	}
+	return ""
+}
 
 // ContextUse is one member access on the handler context, the object context
 // or its SQL handle, written directly or through a local alias
 // (`const sql = this.ctx.sql`) or destructuring (`const { sql } = ctx`; the key
 // is then the access).
+//
+// The fields are ordered (and Args is 32-bit) so the struct packs into 88
+// bytes: the server holds every use of every object file.
 type ContextUse struct {
 	In     string // the config key ("init", "fetch", ...) or "methods.<name>"
-	Recv   string // RecvThis, RecvCtx, RecvSQL or RecvStorage
 	Member string // X
 	At     Range  // the member name
 
 	// When the member is called: Args is the number of arguments (-1 when the
 	// member is not called), Spread whether one is a spread, ArrayArg the first
 	// array literal passed after the first argument (zero when none).
-	Args     int
-	Spread   bool
 	ArrayArg Range
+	Args     int32
+	Recv     Receiver // RecvThis, RecvCtx, RecvSQL or RecvStorage
+	Spread   bool
 	// DDL: the first argument's text mentions CREATE (a schema statement).
 	DDL bool
 	// Write: the access is the target of a plain assignment (`this.state = {...}`).
@@ -241,7 +263,7 @@ func StorageLabel(sqlite bool) string {
 func (d *Definition) StorageKnown() bool { return d.Storage().Known() }
 
 // RouteRefKind is what kind of reference a route file makes.
-type RouteRefKind int
+type RouteRefKind uint8
 
 const (
 	RefObjectProperty  RouteRefKind = iota // durableObjects.Counter

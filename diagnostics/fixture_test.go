@@ -24,7 +24,8 @@ func (s srcDoc) span(start, end int) analysis.Range {
 }
 
 // at is the range of the first sub at or after offset from.
-func (s srcDoc) at(sub string, from int) analysis.Range {
+func (s srcDoc) at(sub string, from32 int32) analysis.Range {
+	from := int(from32)
 	s.t.Helper()
 	i := strings.Index(s.text[from:], sub)
 	if i < 0 {
@@ -80,7 +81,7 @@ func (o *objFile) field(key, value string, kind analysis.ValueKind) *analysis.Fi
 // objectField records key whose value is the brace-balanced object after it.
 func (o *objFile) objectField(key string) *analysis.Field {
 	k := o.at(key+":", o.def.ConfigAt.Start.Offset)
-	open := k.End.Offset + strings.Index(o.text[k.End.Offset:], "{")
+	open := int(k.End.Offset) + strings.Index(o.text[k.End.Offset:], "{")
 	depth, end := 0, open
 	for i := open; i < len(o.text); i++ {
 		if o.text[i] == '{' {
@@ -110,7 +111,7 @@ func (o *objFile) method(name, whole string, kind analysis.ValueKind, form analy
 
 // use records a context access: member (its first occurrence at or after the
 // config) on receiver recv inside function in.
-func (o *objFile) use(in, recv, member string) {
+func (o *objFile) use(in string, recv analysis.Receiver, member string) {
 	o.def.ContextUses = append(o.def.ContextUses, analysis.ContextUse{In: in, Recv: recv, Member: member,
 		At: o.at(member, o.def.ConfigAt.Start.Offset), Args: -1})
 }

@@ -73,8 +73,8 @@ type follower struct {
 }
 
 func (m follower) move(r *analysis.Range) bool {
-	start, ok1 := m.offset(r.Start.Offset, false)
-	end, ok2 := m.offset(r.End.Offset, true)
+	start, ok1 := m.offset(int(r.Start.Offset), false)
+	end, ok2 := m.offset(int(r.End.Offset), true)
 	if !ok1 || !ok2 {
 		return false
 	}

@@ -32,5 +32,5 @@ func NewPrinter(format string) (Printer, error) {
 }
 
 // line1 and col1 are the 1-based line and UTF-16 column every output format uses.
-func line1(p int) int { return p + 1 }
-func col1(p int) int  { return p + 1 }
+func line1(p int32) int { return int(p) + 1 }
+func col1(p int32) int  { return int(p) + 1 }

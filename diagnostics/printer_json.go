@@ -126,7 +126,7 @@ type jsonReport struct {
 func (JSONPrinter) Print(w io.Writer, r *Result) error {
 	rel := func(p string) string { return relPath(r.Base, p) }
 	rng := func(x analysis.Range) jsonRange {
-		pos := func(p analysis.Pos) jsonPos { return jsonPos{line1(p.Line), col1(p.Col16), p.Offset} }
+		pos := func(p analysis.Pos) jsonPos { return jsonPos{line1(p.Line), col1(p.Col16), int(p.Offset)} }
 		return jsonRange{pos(x.Start), pos(x.End)}
 	}
 	rep := jsonReport{

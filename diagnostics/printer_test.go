@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // sampleResult has multi-byte text, a related place, a path outside the base
 // and characters every format must escape.
 func sampleResult() *Result {
-	p := func(line, col, off int) analysis.Pos { return analysis.Pos{Offset: off, Line: line, Col16: col} }
+	p := func(line, col, off int) analysis.Pos { return textpos.MakePos(off, line, col) }
 	return &Result{
 		Base: "/repo",
 		Diagnostics: []Diagnostic{

@@ -243,8 +243,8 @@ func fileLevelRange(d *analysis.Definition) analysis.Range {
 // spanFrom is the range of text starting at p, text being on one line.
 func spanFrom(p analysis.Pos, text string) analysis.Range {
 	end := p
-	end.Offset += len(text)
-	end.Col16 += textpos.UTF16Len(text)
+	end.Offset += int32(len(text))
+	end.Col16 += int32(textpos.UTF16Len(text))
 	return analysis.Range{Start: p, End: end}
 }
 

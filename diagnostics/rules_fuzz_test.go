@@ -36,7 +36,7 @@ func FuzzObjectFindings(f *testing.F) {
 		e := analysis.NewEntry(path, def)
 		app := appOf(e)
 		inside := func(what string, r analysis.Range) {
-			if r.Start.Offset < 0 || r.Start.Offset > r.End.Offset || r.End.Offset > len(src) {
+			if r.Start.Offset < 0 || r.Start.Offset > r.End.Offset || int(r.End.Offset) > len(src) {
 				t.Fatalf("%s range %+v outside the %d-byte file", what, r, len(src))
 			}
 		}

@@ -82,5 +82,5 @@ func firstLine(content []byte) analysis.Range {
 	for end < len(content) && content[end] != '\n' && content[end] != '\r' {
 		end++
 	}
-	return analysis.Range{End: analysis.Pos{Offset: end, Col16: textpos.UTF16Len(content[:end])}}
+	return analysis.Range{End: textpos.MakePos(end, 0, textpos.UTF16Len(content[:end]))}
 }

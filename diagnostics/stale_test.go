@@ -149,7 +149,7 @@ func TestGeneratedStaleRangeOnExistingFile(t *testing.T) {
 		t.Fatalf("want one finding, got %d", len(diags))
 	}
 	r := diags[0].Range
-	if r.Start.Offset != 0 || r.End.Offset != len("// edited by hand") || r.End.Col16 != len("// edited by hand") {
+	if r.Start.Offset != 0 || int(r.End.Offset) != len("// edited by hand") || int(r.End.Col16) != len("// edited by hand") {
 		t.Fatalf("range %+v, want the first line", r)
 	}
 }

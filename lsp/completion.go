@@ -156,11 +156,11 @@ func stubObject(a *appState, before, name string) *analysis.Entry {
 func configKeyItems(e *analysis.Entry, off int) protocol.CompletionItemSlice {
 	items := protocol.CompletionItemSlice{}
 	d := e.Def
-	if d == nil || !d.ConfigIsLiteral || off <= d.ConfigAt.Start.Offset || off >= d.ConfigAt.End.Offset {
+	if d == nil || !d.ConfigIsLiteral || off <= int(d.ConfigAt.Start.Offset) || off >= int(d.ConfigAt.End.Offset) {
 		return items
 	}
 	for _, f := range d.Fields {
-		if off > f.Value.Start.Offset && off < f.Value.End.Offset {
+		if off > int(f.Value.Start.Offset) && off < int(f.Value.End.Offset) {
 			return items
 		}
 	}

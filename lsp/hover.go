@@ -122,7 +122,7 @@ func (s *Server) runtimeHover(snap *snapshot, u uri.URI, pos protocol.Position) 
 	}
 	findings := diagnostics.ApplySeverity(diagnostics.FileFindings(a.app, e, rf), s.diagOpts.Severity)
 	for _, d := range findings {
-		if !runtimeCodes[d.Code] || off < d.Range.Start.Offset || off > d.Range.End.Offset {
+		if !runtimeCodes[d.Code] || off < int(d.Range.Start.Offset) || off > int(d.Range.End.Offset) {
 			continue
 		}
 		var b strings.Builder

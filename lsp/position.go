@@ -66,5 +66,5 @@ func toProtoRange(r analysis.Range) protocol.Range {
 // contains reports whether the engine range r holds byte offset off (end inclusive,
 // so a cursor right after a name still hits it).
 func contains(r analysis.Range, off int) bool {
-	return off >= r.Start.Offset && off <= r.End.Offset
+	return off >= int(r.Start.Offset) && off <= int(r.End.Offset)
 }

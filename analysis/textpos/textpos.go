@@ -4,6 +4,7 @@ package textpos
 
 import (
 	"bytes"
+	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -11,11 +12,22 @@ import (
 
 // Pos is a position inside one file. Offset is a byte offset; Line is 0-based;
 // Col16 is the 0-based column in UTF-16 code units (what LSP and SARIF count).
+// The fields are 32-bit: the facts hold tens of positions per object file, and
+// at 100,000 objects 64-bit fields cost hundreds of MB in the server. Every text
+// positions are taken in is far below 2 GiB (sources are capped at a few MB);
+// MakePos saturates rather than wraps should one ever be larger.
 type Pos struct {
-	Offset int
-	Line   int
-	Col16  int
+	Offset int32
+	Line   int32
+	Col16  int32
 }
+
+// MakePos returns the Pos of a byte offset at a (line, UTF-16 column).
+func MakePos(offset, line, col16 int) Pos {
+	return Pos{Offset: clamp32(offset), Line: clamp32(line), Col16: clamp32(col16)}
+}
+
+func clamp32(v int) int32 { return int32(min(max(v, 0), math.MaxInt32)) }
 
 // Range is a half-open range [Start, End) of one file.
 type Range struct {
@@ -79,10 +91,10 @@ func (x *LineIndex[T]) Pos(offset int) Pos {
 	lines := x.table()
 	line := sort.Search(len(lines), func(i int) bool { return lines[i] > offset }) - 1
 	from, col := lines[line], 0
-	if x.valid && x.last.Line == line && x.last.Offset <= offset {
-		from, col = x.last.Offset, x.last.Col16
+	if x.valid && int(x.last.Line) == line && int(x.last.Offset) <= offset {
+		from, col = int(x.last.Offset), int(x.last.Col16)
 	}
-	p := Pos{Offset: offset, Line: line, Col16: col + UTF16Len(x.src[from:offset])}
+	p := MakePos(offset, line, col+UTF16Len(x.src[from:offset]))
 	// Remember only answers at a character start: counting on from inside a
 	// multi-byte character would count its rest differently.
 	if offset == len(x.src) || utf8.RuneStart(x.src[offset]) {
@@ -175,5 +187,5 @@ func PosAt[T Text](text T, offset int) Pos {
 	default:
 		return NewLineIndex(text).Pos(offset)
 	}
-	return Pos{Offset: offset, Line: line, Col16: UTF16Len(text[start:offset])}
+	return MakePos(offset, line, UTF16Len(text[start:offset]))
 }

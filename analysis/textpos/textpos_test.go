@@ -1,6 +1,9 @@
 package textpos
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 func TestLineIndexPos(t *testing.T) {
 	tests := []struct {
@@ -67,7 +70,7 @@ func TestLineIndexOffset(t *testing.T) {
 	// Round trip at every character boundary.
 	for off := 0; off <= len(src); off++ {
 		p := idx.Pos(off)
-		back, ok := idx.Offset(p.Line, p.Col16)
+		back, ok := idx.Offset(int(p.Line), int(p.Col16))
 		boundary := off == len(src) || (src[off]&0xC0) != 0x80
 		if boundary && src[max(off-1, 0)] != '\r' && (!ok || back != off) {
 			t.Errorf("round trip at %d: %+v -> %d, %v", off, p, back, ok)
@@ -75,5 +78,14 @@ func TestLineIndexOffset(t *testing.T) {
 	}
 	if n := idx.LineCount(); n != 3 {
 		t.Errorf("LineCount = %d, want 3", n)
+	}
+}
+
+func TestMakePosSaturates(t *testing.T) {
+	if p := MakePos(1<<40, -3, 7); p != (Pos{Offset: math.MaxInt32, Line: 0, Col16: 7}) {
+		t.Errorf("MakePos = %+v, want the offset saturated and the line clamped to 0", p)
+	}
+	if p := MakePos(12, 3, 4); p != (Pos{Offset: 12, Line: 3, Col16: 4}) {
+		t.Errorf("MakePos = %+v", p)
 	}
 }

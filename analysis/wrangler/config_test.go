@@ -134,7 +134,7 @@ func TestParseWranglerErrors(t *testing.T) {
 				if w.ParseError == nil {
 					t.Fatalf("no parse error")
 				}
-				if w.ParseError.At.Start.Line != tt.line {
+				if int(w.ParseError.At.Start.Line) != tt.line {
 					t.Errorf("error line = %d, want %d (%s)", w.ParseError.At.Start.Line, tt.line, w.ParseError.Message)
 				}
 				return
@@ -145,7 +145,7 @@ func TestParseWranglerErrors(t *testing.T) {
 			if len(w.ShapeErrors) == 0 || !strings.Contains(w.ShapeErrors[0].Message, tt.wantShape) {
 				t.Fatalf("shape errors = %+v, want %q", w.ShapeErrors, tt.wantShape)
 			}
-			if w.ShapeErrors[0].At.Start.Line != tt.line {
+			if int(w.ShapeErrors[0].At.Start.Line) != tt.line {
 				t.Errorf("shape error line = %d, want %d", w.ShapeErrors[0].At.Start.Line, tt.line)
 			}
 		})

@@ -90,7 +90,7 @@ deleted_classes = ["X"]
 				t.Fatalf("errors = %+v, want %v", l.Errors, tt.errs)
 			}
 			for i, e := range tt.errs {
-				if !strings.Contains(l.Errors[i].Message, e) || l.Errors[i].At.Start.Line != tt.errLine[i] {
+				if !strings.Contains(l.Errors[i].Message, e) || int(l.Errors[i].At.Start.Line) != tt.errLine[i] {
 					t.Errorf("error %d = %q at line %d, want %q at %d", i, l.Errors[i].Message, l.Errors[i].At.Start.Line, e, tt.errLine[i])
 				}
 			}

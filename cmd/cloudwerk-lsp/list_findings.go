@@ -38,7 +38,7 @@ func listObjects(app *analysis.App) []objectSummary {
 		s := summarize(e)
 		for _, d := range byPath[e.Path] {
 			s.Findings = append(s.Findings, findingJSON{Code: string(d.Code), Severity: d.Severity.String(), Message: d.Message,
-				Line: d.Range.Start.Line + 1, Column: d.Range.Start.Col16 + 1})
+				Line: int(d.Range.Start.Line) + 1, Column: int(d.Range.Start.Col16) + 1})
 			if d.Code == diagnostics.DuplicateName {
 				s.Status = "duplicate"
 			} else if d.Severity == diagnostics.Error && s.Status == "ok" && objectDefinitionCode(d.Code) {
