@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 )
 
-const cacheMagic = "cloudwerk-lsp cache 4\n"
+const cacheMagic = "cloudwerk-lsp cache 5\n"
 
 // After the header, records come in length-prefixed chunks (so that several
 // workers can decode one file at once) and a zero length ends the file: the
