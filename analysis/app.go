@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -63,7 +62,7 @@ func loadApp(root, cacheDir string, opts LoadOptions) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load app: %w", err)
 	}
-	info, err := os.Stat(abs)
+	info, err := safefs.Stat(abs)
 	if err != nil {
 		return nil, fmt.Errorf("load app: %w", err)
 	}
@@ -185,7 +184,7 @@ func runJobs(jobs []loadJob, cache *fileCache, out *cacheOut, slim func(*Entry) 
 // loadFile returns the facts of one file: from the cache when its size, mtime and
 // content hash still match, else by extraction.
 func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
-	info, err := os.Stat(path)
+	info, err := safefs.Stat(path)
 	if err != nil {
 		return cacheRecord{}, err
 	}
@@ -232,14 +231,14 @@ func FindAppsBounded(maxDirs int, dirs ...string) (apps []string, truncated bool
 		if err != nil {
 			return nil, false, fmt.Errorf("find apps: %w", err)
 		}
-		info, err := os.Stat(abs)
+		info, err := safefs.Stat(abs)
 		if err != nil {
 			return nil, false, fmt.Errorf("find apps: %w", err)
 		}
 		if !info.IsDir() {
 			return nil, false, fmt.Errorf("find apps: %s is not a folder", abs)
 		}
-		err = filepath.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
+		err = safefs.WalkDir(abs, func(path string, e fs.DirEntry, err error) error {
 			if err != nil {
 				if path == abs {
 					return err
@@ -276,10 +275,9 @@ var configFileNames = []string{"cloudwerk.config.ts", "cloudwerk.config.js", "cl
 // IsAppRoot reports whether dir is the root of a Cloudwerk app.
 func IsAppRoot(dir string) bool {
 	for _, n := range configFileNames {
-		if info, err := os.Stat(filepath.Join(dir, n)); err == nil && !info.IsDir() {
+		if info, err := safefs.Stat(filepath.Join(dir, n)); err == nil && !info.IsDir() {
 			return true
 		}
 	}
-	info, err := os.Stat(filepath.Join(dir, "app", "objects"))
-	return err == nil && info.IsDir()
+	return safefs.IsDir(filepath.Join(dir, "app", "objects"))
 }

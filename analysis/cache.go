@@ -83,7 +83,7 @@ func openCache(dir, root string) *fileCache {
 		file: filepath.Join(dir, "apps", hex.EncodeToString(sum[:12])+".bin"),
 		root: root,
 	}
-	data, err := safefs.ReadFile(c.file)
+	data, err := safefs.ReadOwnFile(c.file)
 	if err != nil {
 		return c
 	}
@@ -261,6 +261,29 @@ func pruneCache(dir string, cutoff time.Time) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// WriteCacheFile replaces the file at path in the cache folder with data
+// atomically (temp file + rename in the same folder), so concurrent runs each
+// leave a complete file and readers never see a partial one.
+func WriteCacheFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // contentHash is the hex SHA-256 of a file's content (Definition.Hash).

@@ -5,7 +5,6 @@ package analysis
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -51,7 +50,7 @@ func readConfig(root string, overlay Overlay) Config {
 			readConfigSource(&cfg, src)
 			return cfg
 		}
-		info, err := os.Stat(p)
+		info, err := safefs.Stat(p)
 		if err != nil || info.IsDir() {
 			continue
 		}

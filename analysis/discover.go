@@ -7,7 +7,6 @@ package analysis
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -42,7 +41,7 @@ func Discover(cfg Config) Discovery {
 		exts = []string{".ts", ".tsx"}
 	}
 
-	if info, err := os.Stat(d.ObjectsDir); err == nil && !info.IsDir() {
+	if info, err := safefs.Stat(d.ObjectsDir); err == nil && !info.IsDir() {
 		d.FileErrors = append(d.FileErrors, FileError{Path: d.ObjectsDir, Err: "objects is not a folder"})
 	}
 	walkTree(d.ObjectsDir, nil, func(ev walkEvent) {
@@ -131,11 +130,11 @@ type walkEvent struct {
 // reported as a loop. node_modules and dot folders are skipped, as are folders
 // for which skip returns true. A missing root yields no events.
 func walkTree(root string, skip func(path string, depth int) bool, visit func(walkEvent)) {
-	realRoot, err := filepath.EvalSymlinks(root)
+	realRoot, err := safefs.EvalSymlinks(root)
 	if err != nil {
 		return
 	}
-	if info, err := os.Stat(realRoot); err != nil || !info.IsDir() {
+	if info, err := safefs.Stat(realRoot); err != nil || !info.IsDir() {
 		return
 	}
 	type dir struct {
@@ -149,7 +148,7 @@ func walkTree(root string, skip func(path string, depth int) bool, visit func(wa
 		cur := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		dirs++
-		entries, err := os.ReadDir(cur.path)
+		entries, err := safefs.ReadDir(cur.path)
 		if err != nil {
 			visit(walkEvent{Path: cur.path, Depth: cur.depth - 1, IsDir: true, Err: err})
 			continue
@@ -162,7 +161,7 @@ func walkTree(root string, skip func(path string, depth int) bool, visit func(wa
 			isDir := e.IsDir()
 			real := filepath.Join(cur.real, name)
 			if e.Type()&fs.ModeSymlink != 0 {
-				info, err := os.Stat(path)
+				info, err := safefs.Stat(path)
 				if err != nil {
 					ev.Err = err
 					visit(ev)
@@ -170,7 +169,7 @@ func walkTree(root string, skip func(path string, depth int) bool, visit func(wa
 				}
 				isDir = info.IsDir()
 				if isDir {
-					if real, err = filepath.EvalSymlinks(path); err != nil {
+					if real, err = safefs.EvalSymlinks(path); err != nil {
 						ev.IsDir, ev.Err = true, err
 						visit(ev)
 						continue

@@ -9,10 +9,11 @@
 package analysis
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // GitIgnore matches paths against the ignore files of the repository holding
@@ -44,7 +45,7 @@ func (g *GitIgnore) Ignored(path string) bool {
 		return false
 	}
 	parts := strings.Split(filepath.ToSlash(rel), "/")
-	info, statErr := os.Stat(path)
+	info, statErr := safefs.Stat(path)
 	isDir := statErr == nil && info.IsDir()
 	// Each folder on the way down first: git does not look inside an ignored folder.
 	for i := range parts {
@@ -92,7 +93,7 @@ func (g *GitIgnore) rules(dir, name string) []ignoreRule {
 		return r
 	}
 	var out []ignoreRule
-	if data, err := os.ReadFile(key); err == nil {
+	if data, err := safefs.ReadFile(key); err == nil {
 		for _, line := range strings.Split(string(data), "\n") {
 			if r, ok := parseIgnoreLine(line); ok {
 				out = append(out, r)
@@ -183,7 +184,7 @@ func globRegexp(p string) string {
 // repoRoot returns the closest folder at or above dir that holds .git, or "".
 func repoRoot(dir string) string {
 	for {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+		if _, err := safefs.Stat(filepath.Join(dir, ".git")); err == nil {
 			return dir
 		}
 		parent := filepath.Dir(dir)

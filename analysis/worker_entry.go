@@ -60,7 +60,7 @@ func ReadWorkerEntry(root string, w *wrangler.Config, ignore *GitIgnore) *Worker
 	if filepath.IsAbs(w.Main) {
 		path = filepath.Clean(w.Main)
 	}
-	info, err := os.Stat(path)
+	info, err := safefs.Stat(path)
 	if err != nil || !info.Mode().IsRegular() {
 		return nil
 	}
@@ -97,12 +97,12 @@ func (r *entryReader) read(path string, depth int, top bool) {
 		return
 	}
 	r.seen[path] = true
-	info, err := os.Stat(path)
+	info, err := safefs.Stat(path)
 	if err != nil || !info.Mode().IsRegular() || info.Size() > MaxSourceSize {
 		r.entry.Open = true
 		return
 	}
-	src, err := os.ReadFile(path)
+	src, err := safefs.ReadFileSized(path, info.Size())
 	if err != nil || screenSource(src) != "" {
 		r.entry.Open = true
 		return
@@ -226,7 +226,7 @@ func resolveModule(dir, spec string) (string, bool) {
 		return "", false
 	}
 	base := filepath.Join(dir, filepath.FromSlash(spec))
-	isFile := func(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
+	isFile := safefs.IsFile
 	if isFile(base) {
 		return base, true
 	}
@@ -248,7 +248,7 @@ func resolveModule(dir, spec string) (string, bool) {
 			return filepath.Join(base, "index"+e), true
 		}
 	}
-	if _, err := os.Stat(base); os.IsNotExist(err) && strings.HasSuffix(filepath.ToSlash(base), GeneratedObjectsDir) {
+	if _, err := safefs.Stat(base); os.IsNotExist(err) && strings.HasSuffix(filepath.ToSlash(base), GeneratedObjectsDir) {
 		return base, true // not generated yet
 	}
 	return "", false

@@ -28,7 +28,7 @@ func CheckWrite(root, path string) error {
 	if err := safefs.CheckInside(root, path); err != nil {
 		return err
 	}
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+	if fi, err := safefs.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		return fmt.Errorf("%s: refusing to replace a symbolic link", path)
 	}
 	return nil

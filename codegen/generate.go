@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -296,7 +295,7 @@ func compareFiles(files []plannedFile, verified *verifiedSet) ([]FileChange, err
 // generated banner are touched; anything else in the folder is the user's.
 func leftoverClasses(root string, wanted map[string]bool) ([]FileChange, error) {
 	dir := filepath.Join(root, ClassesDir)
-	entries, err := os.ReadDir(dir)
+	entries, err := safefs.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -16,6 +16,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"syscall"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // contentReader compares files with the content they should hold. It is used by
@@ -79,6 +81,9 @@ func openRetry(dirfd int, name string, flags int) (int, error) {
 // not read to its end.
 func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	fd, err := r.open(path)
+	if err != nil {
+		safefs.RecordStat(path, nil, err)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, fileStamp{}, nil
 	}
@@ -88,7 +93,9 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	var stamp fileStamp
-	if syscall.Fstat(fd, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG {
+	err = syscall.Fstat(fd, &st)
+	safefs.RecordStat(path, &st, err) // before reading: a change while reading moves it
+	if err == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG {
 		stamp = stampOf(&st)
 	}
 	if cap(r.buf) < len(want)+1 {
@@ -120,6 +127,7 @@ func (r *contentReader) stamp(path string) (fileStamp, bool) {
 	for err == syscall.EINTR {
 		err = syscall.Stat(path, &st)
 	}
+	safefs.RecordStat(path, &st, err)
 	if err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return fileStamp{}, false
 	}

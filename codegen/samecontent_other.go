@@ -12,6 +12,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // contentReader compares files with the content they should hold. It is used by
@@ -29,7 +31,7 @@ func (r *contentReader) close() {}
 // bytes, so a longer file is not read to its end.
 func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) {
 	buf := &r.buf
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+	if fi, err := safefs.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return false, fileStamp{}, nil // a FIFO or device in place of a generated file is stale, never read
 	}
 	f, err := os.Open(path)
@@ -60,7 +62,7 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 // stamp returns the stamp of the file at path; false when it cannot be taken.
 // Without a change time, only the size and modification time identify it.
 func (r *contentReader) stamp(path string) (fileStamp, bool) {
-	info, err := os.Stat(path)
+	info, err := safefs.Stat(path)
 	if err != nil || !info.Mode().IsRegular() {
 		return fileStamp{}, false
 	}

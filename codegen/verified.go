@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
 // fileStamp identifies one state of a file (zero: no file).
@@ -86,7 +87,7 @@ func openVerified(root string, keepOthers bool) *verifiedSet {
 
 		keepOthers: keepOthers,
 	}
-	if data, err := os.ReadFile(v.file); err == nil {
+	if data, err := safefs.ReadOwnFile(v.file); err == nil {
 		v.writtenAt, v.old, _ = decodeVerified(data, v.key, root)
 	}
 	return v

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
 )
 
@@ -440,7 +440,7 @@ var entryCandidates = []string{"worker.ts", "src/index.ts", "src/worker.ts", "in
 // WorkerEntry returns the first entry candidate that exists under root, or "".
 func WorkerEntry(root string) string {
 	for _, c := range entryCandidates {
-		if st, err := os.Stat(filepath.Join(root, filepath.FromSlash(c))); err == nil && st.Mode().IsRegular() {
+		if safefs.IsFile(filepath.Join(root, filepath.FromSlash(c))) {
 			return c
 		}
 	}

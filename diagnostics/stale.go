@@ -11,10 +11,10 @@
 package diagnostics
 
 import (
-	"os"
 	"path/filepath"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 )
@@ -69,7 +69,7 @@ func generatedFindings(app *analysis.App) []Diagnostic {
 // hasGeneratedOutput reports whether generate has run for the app before.
 func hasGeneratedOutput(root string) bool {
 	for _, p := range []string{codegen.TypesFile, codegen.ClassesDir} {
-		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+		if _, err := safefs.Stat(filepath.Join(root, filepath.FromSlash(p))); err == nil {
 			return true
 		}
 	}

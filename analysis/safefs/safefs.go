@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -31,11 +30,18 @@ var ErrOutsideRoot = errors.New("outside the workspace root")
 
 // ReadFile reads a regular file of at most MaxFileSize bytes. Errors are
 // *fs.PathError values wrapping ErrNotRegular, ErrTooLarge or the system's error.
-func ReadFile(path string) ([]byte, error) { return readFile(path, -1) }
+func ReadFile(path string) ([]byte, error) { return readFile(path, -1, active.Load()) }
 
 // ReadFileSized is ReadFile for a file whose size a stat just reported; the
 // size only sizes the buffer (the file is still read to its end, within the cap).
-func ReadFileSized(path string, size int64) ([]byte, error) { return readFile(path, size) }
+func ReadFileSized(path string, size int64) ([]byte, error) {
+	return readFile(path, size, active.Load())
+}
+
+// ReadOwnFile is ReadFile for the tool's own files (its caches): they change
+// how fast a run is, never what it outputs, so reading them is not recorded
+// as an input of the run.
+func ReadOwnFile(path string) ([]byte, error) { return readFile(path, -1, nil) }
 
 // kindOf names a non-regular file mode for messages.
 func kindOf(m fs.FileMode) string {
@@ -85,7 +91,7 @@ func Resolve(path string) (string, error) {
 		// The deepest prefix that exists (as a name: a dangling link exists).
 		p, rest := abs, ""
 		for {
-			_, err := os.Lstat(p)
+			_, err := Lstat(p)
 			if err == nil {
 				break
 			}
@@ -96,7 +102,7 @@ func Resolve(path string) (string, error) {
 			rest = filepath.Join(filepath.Base(p), rest)
 			p = parent
 		}
-		real, err := filepath.EvalSymlinks(p)
+		real, err := EvalSymlinks(p)
 		if err == nil {
 			return filepath.Join(real, rest), nil
 		}
@@ -105,7 +111,7 @@ func Resolve(path string) (string, error) {
 		}
 		// p's folders resolve (its Lstat succeeded), so p itself is a dangling
 		// link: follow it by hand and resolve again.
-		target, err := os.Readlink(p)
+		target, err := Readlink(p)
 		if err != nil {
 			return "", err
 		}

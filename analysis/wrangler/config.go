@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 
@@ -168,8 +167,7 @@ func Find(appRoot string) (path string, others []string) {
 	return path, others
 }
 
-func isFile(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
-func isDir(p string) bool  { st, err := os.Stat(p); return err == nil && st.IsDir() }
+var isFile, isDir = safefs.IsFile, safefs.IsDir
 
 // Load finds and reads the wrangler file wrangler would use for the app
 // at appRoot (searching upwards); nil when there is none.

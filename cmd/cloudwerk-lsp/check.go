@@ -33,8 +33,10 @@ func (s severityFlags) Set(v string) error {
 	return nil
 }
 
-func runCheck(args []string) int {
+func checkMain(args []string, out *cmdOutput) int {
+	stdout, stderr := out.stdout, out.stderr
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: cloudwerk-lsp check [--format human|json|sarif|github] [--output FILE] [--fail-on-warnings] [--severity CODE=level]... [DIR...]")
 		fs.PrintDefaults()
@@ -52,39 +54,39 @@ func runCheck(args []string) int {
 	}
 	printer, err := diagnostics.NewPrinter(*format)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		fmt.Fprintln(stderr, "cloudwerk-lsp check:", err)
 		return exitUsage
 	}
 	opts := diagnostics.Options{Severity: sev}
-	if isTerminal(os.Stderr) {
+	if out.stderrTerminal {
 		opts.Progress = func(i, n int, root string) {
-			fmt.Fprintf(os.Stderr, "\r\033[Kchecking %d/%d %s", i, n, root)
+			fmt.Fprintf(stderr, "\r\033[Kchecking %d/%d %s", i, n, root)
 		}
 	}
 	res, err := diagnostics.RunCheck(fs.Args(), opts)
 	if opts.Progress != nil {
-		fmt.Fprint(os.Stderr, "\r\033[K")
+		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		fmt.Fprintln(stderr, "cloudwerk-lsp check:", err)
 		return exitUsage
 	}
-	var w io.Writer = os.Stdout
+	var w io.Writer = stdout
 	if *output != "" {
-		f, err := os.Create(*output)
+		f, err := out.create(*output)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+			fmt.Fprintln(stderr, "cloudwerk-lsp check:", err)
 			return exitUsage
 		}
 		defer f.Close()
 		w = f
 	}
 	if err := printer.Print(w, res); err != nil {
-		fmt.Fprintln(os.Stderr, "cloudwerk-lsp check:", err)
+		fmt.Fprintln(stderr, "cloudwerk-lsp check:", err)
 		return exitUsage
 	}
 	if *output != "" {
-		fmt.Fprintln(os.Stderr, diagnostics.Summary(res))
+		fmt.Fprintln(stderr, diagnostics.Summary(res))
 	}
 	if res.Failed(*failOnWarnings) {
 		return exitFindings

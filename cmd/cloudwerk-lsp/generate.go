@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -36,11 +35,12 @@ func parseRenames(cmd string, values []string, stderr io.Writer) (renames []code
 	return renames, true
 }
 
-func runGenerate(args []string) int {
-	return generateMain(args, os.Stdout, os.Stderr)
+func generateMain(args []string, stdout, stderr io.Writer) int {
+	return generateRun(args, newCmdOutput(stdout, stderr))
 }
 
-func generateMain(args []string, stdout, stderr io.Writer) int {
+func generateRun(args []string, out *cmdOutput) int {
+	stdout, stderr := out.stdout, out.stderr
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "exit 1 when a generated file is stale; write nothing")
@@ -127,6 +127,9 @@ func generateMain(args []string, stdout, stderr io.Writer) int {
 				return exitFindings
 			}
 			return exitOK
+		}
+		if len(changes) > 0 {
+			out.wroteApp = true
 		}
 		err = codegen.ApplyWith(app.Root, changes, codegen.ApplyOptions{OnLockWait: func(lock string) {
 			fmt.Fprintf(stderr, "waiting for another generate run to finish (it holds %s)\n", relTo(app.Root, lock))

@@ -43,9 +43,9 @@ func run(args []string) int {
 	case "serve", "--stdio":
 		return runServe(rest)
 	case "check":
-		return runCheck(rest)
+		return runMemoized(cmd, rest, checkMain)
 	case "generate":
-		return runGenerate(rest)
+		return runMemoized(cmd, rest, generateRun)
 	case "list":
 		return runList(rest)
 	case "info":

@@ -19,10 +19,11 @@ func TestImportDirection(t *testing.T) {
 		"analysis":          {"analysis/textpos", "analysis/safefs", "analysis/wrangler"},
 		"codegen":           {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler"},
 		"diagnostics":       {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler", "codegen"},
+		"runmemo":           {"analysis", "analysis/safefs"},
 		"lsp":               {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler", "codegen", "diagnostics"},
 		"internal/testutil": {},
 		"internal/benchapp": {},
-		"cmd/cloudwerk-lsp": {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler", "codegen", "diagnostics", "lsp"},
+		"cmd/cloudwerk-lsp": {"analysis", "analysis/textpos", "analysis/safefs", "analysis/wrangler", "codegen", "diagnostics", "lsp", "runmemo"},
 		"e2e/benchtable":    {"internal/benchapp"},
 		"e2e/dist/binfmt":   {},
 	}

@@ -1,0 +1,19 @@
+//go:build !unix
+
+package safefs
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// Without change times and identities a stamp cannot be trusted: a record
+// made here is always unsure, so no run is ever replayed.
+
+func stampOfInfo(fs.FileInfo) (Stamp, bool) { return Stamp{}, false }
+
+func statNow(string, bool) (Stamp, uint32, bool) { return Stamp{}, 0, false }
+
+func stableErrno(syscall.Errno) bool { return false }
+
+func (r *recorder) recordFailedOpen(string, error) { r.markUnsure() }
