@@ -70,7 +70,8 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 		if opts.Progress != nil {
 			opts.Progress(i+1, len(roots), root)
 		}
-		app, err := analysis.LoadApp(root)
+		// The per-file object rules run in the extraction workers (slim.go).
+		app, err := analysis.LoadAppWith(root, analysis.LoadOptions{Slim: slimDefinition})
 		if err != nil {
 			return nil, err
 		}
@@ -79,6 +80,7 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 				res.Diagnostics = append(res.Diagnostics, d)
 			}
 		}
+		forgetSlim(app)
 		sum := AppSummary{Root: app.Root, Files: filesOf(app)}
 		if app.Manifest != nil {
 			sum.Objects = len(app.Manifest.Entries)

@@ -17,8 +17,15 @@ func ObjectFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 	if e == nil {
 		return nil
 	}
+	if out, ok := slimFindings(e.Def); ok {
+		return out
+	}
+	return objectFindings(&appView{app: app}, e)
+}
+
+func objectFindings(v *appView, e *analysis.Entry) []Diagnostic {
 	var out []Diagnostic
-	out = append(out, nameFindings(app, e)...)
+	out = append(out, nameFindings(v, e)...)
 	d := e.Def
 	if d == nil {
 		return out
@@ -42,7 +49,7 @@ func ObjectFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 	if d.Export != analysis.ExportDefine {
 		return out
 	}
-	out = append(out, runtimeFindings(app, e)...)
+	out = append(out, runtimeFindings(v, e)...)
 	if !d.ConfigIsLiteral {
 		return out
 	}
@@ -53,7 +60,7 @@ func ObjectFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 
 // nameFindings reports INVALID_NAME for the file-derived name (what Cloudwerk's
 // scanner sees) and for the object name an explicit `name` produces.
-func nameFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
+func nameFindings(v *appView, e *analysis.Entry) []Diagnostic {
 	var out []Diagnostic
 	fromFile := analysis.FileNameToObjectName(e.FileName)
 	if !analysis.ValidObjectName(fromFile) {
@@ -68,7 +75,7 @@ func nameFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
 		}
 		if target, ok := kebabFileName(e.FileName); ok {
 			to := filepath.Join(filepath.Dir(e.Path), target+filepath.Ext(e.Path))
-			if !nameTaken(app, analysis.FileNameToObjectName(target), e) {
+			if !nameTaken(v.get(), analysis.FileNameToObjectName(target), e) {
 				d.Fixes = []Fix{{
 					Title:     fmt.Sprintf("Rename file to %s", filepath.Base(to)),
 					Preferred: true,

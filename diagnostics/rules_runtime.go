@@ -16,13 +16,13 @@ const durableObjectModule = "@cloudwerk/durable-object"
 
 // runtimeFindings are the §5.1 findings of one object whose default export
 // calls defineDurableObject (imported or not).
-func runtimeFindings(app *analysis.App, e *analysis.Entry) []Diagnostic {
+func runtimeFindings(v *appView, e *analysis.Entry) []Diagnostic {
 	var out []Diagnostic
 	if f := defineImportFinding(e); f != nil {
 		out = append(out, *f)
 	}
 	out = append(out, sqlAPIFindings(e)...)
-	if f := sqlWithoutSqlite(app, e); f != nil {
+	if f := sqlWithoutSqlite(v, e); f != nil {
 		out = append(out, *f)
 	}
 	out = append(out, contextMemberFindings(e)...)
@@ -123,7 +123,7 @@ func sqlUses(d *analysis.Definition) []analysis.ContextUse {
 
 // sqlWithoutSqlite is SQL_WITHOUT_SQLITE: SQL in an object whose class is, or
 // would be created, KV-backed.
-func sqlWithoutSqlite(app *analysis.App, e *analysis.Entry) *Diagnostic {
+func sqlWithoutSqlite(v *appView, e *analysis.Entry) *Diagnostic {
 	d := e.Def
 	uses := sqlUses(d)
 	if len(uses) == 0 {
@@ -140,6 +140,7 @@ func sqlWithoutSqlite(app *analysis.App, e *analysis.Entry) *Diagnostic {
 		}
 		diag.Related = append(diag.Related, Related{Path: e.Path, Range: u.At, Message: "SQL used here too"})
 	}
+	app := v.get()
 	if created, at, by := createdKV(app, e.ClassName); created {
 		diag.Message = fmt.Sprintf("this object uses SQL but class %s was created KV-backed (%s): workerd throws \"SQL is not enabled for this Durable Object class\" on first use, and a class's storage cannot change in place; move the data to a new SQLite-backed class or use ctx.storage's key-value API", e.ClassName, by)
 		diag.Related = append(diag.Related, Related{Path: app.Wrangler.Path, Range: at, Message: "created here"})
@@ -152,10 +153,10 @@ func sqlWithoutSqlite(app *analysis.App, e *analysis.Entry) *Diagnostic {
 
 // createdKV reports whether the wrangler config already created class KV-backed.
 func createdKV(app *analysis.App, class string) (bool, analysis.Range, string) {
-	w := app.Wrangler
-	if w == nil {
+	if app == nil || app.Wrangler == nil {
 		return false, analysis.Range{}, ""
 	}
+	w := app.Wrangler
 	if w.UsesExports {
 		for _, x := range w.Exports {
 			if x.Class == class && x.Storage != "sqlite" {
