@@ -208,6 +208,7 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 		rec.RouteFile = ExtractRoute(path, src)
 	} else {
 		rec.Def = ExtractDefinition(path, src)
+		rec.Def.Compact() // the load keeps it
 	}
 	return rec, nil
 }

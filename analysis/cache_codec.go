@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 )
 
-const cacheMagic = "cloudwerk-lsp cache 5\n"
+const cacheMagic = "cloudwerk-lsp cache 6\n"
 
 // After the header, records come in length-prefixed chunks (so that several
 // workers can decode one file at once) and a zero length ends the file: the
@@ -329,7 +329,10 @@ func (w *cacheWriter) definition(d *Definition) {
 		w.rng(u.At)
 		w.int(int64(u.Args))
 		w.bool(u.Spread)
-		w.rng(u.ArrayArg)
+		w.bool(u.ArrayArg != nil)
+		if u.ArrayArg != nil {
+			w.rng(*u.ArrayArg)
+		}
 		w.bool(u.DDL)
 		w.bool(u.Write)
 	}
@@ -429,6 +432,15 @@ func (r *cacheReader) pos() Pos {
 	return Pos{Offset: int32(r.int()), Line: int32(r.int()), Col16: int32(r.int())}
 }
 
+// optRng reads a range written as a presence flag and the range.
+func (r *cacheReader) optRng() *Range {
+	if !r.bool() {
+		return nil
+	}
+	v := r.rng()
+	return &v
+}
+
 func (r *cacheReader) rng() Range {
 	start := r.pos()
 	return Range{Start: start, End: r.pos()}
@@ -504,7 +516,7 @@ func (r *cacheReader) definition() *Definition {
 		d.ContextUses = make([]ContextUse, n)
 		for i := range d.ContextUses {
 			d.ContextUses[i] = ContextUse{In: r.str(), Recv: Receiver(r.int()), Member: r.str(), At: r.rng(),
-				Args: int32(r.int()), Spread: r.bool(), ArrayArg: r.rng(), DDL: r.bool(), Write: r.bool()}
+				Args: int32(r.int()), Spread: r.bool(), ArrayArg: r.optRng(), DDL: r.bool(), Write: r.bool()}
 		}
 	}
 	if n := r.count(); n > 0 {

@@ -238,7 +238,13 @@ func (sh shift) definition(p *Definition) *Definition {
 	})
 	nd.Unknowns = shiftAll(sh, p.Unknowns, func(u *Unknown) { u.At = sh.rng(u.At) })
 	nd.ExportedTypes = slices.Clone(p.ExportedTypes)
-	nd.ContextUses = shiftAll(sh, p.ContextUses, func(u *ContextUse) { u.At, u.ArrayArg = sh.rng(u.At), sh.rng(u.ArrayArg) })
+	nd.ContextUses = shiftAll(sh, p.ContextUses, func(u *ContextUse) {
+		u.At = sh.rng(u.At)
+		if u.ArrayArg != nil { // a new Range: the previous definition keeps its own
+			r := sh.rng(*u.ArrayArg)
+			u.ArrayArg = &r
+		}
+	})
 	nd.ParamUses = shiftAll(sh, p.ParamUses, func(u *ParamUse) { u.ParamAt, u.At = sh.rng(u.ParamAt), sh.rng(u.At) })
 	return &nd
 }

@@ -424,8 +424,9 @@ func (b *bodyWalk) callFacts(n *sitter.Node, use *ContextUse) {
 		case "spread_element":
 			use.Spread = true
 		case "array":
-			if use.Args > 0 && use.ArrayArg == (Range{}) {
-				use.ArrayArg = s.rng(a)
+			if use.Args > 0 && use.ArrayArg == nil {
+				r := s.rng(a)
+				use.ArrayArg = &r
 			}
 		}
 		use.Args++

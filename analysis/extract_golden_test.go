@@ -201,8 +201,8 @@ func summarizeDefinition(d *Definition, src []byte) string {
 			if u.Spread {
 				b.WriteString(" spread")
 			}
-			if u.ArrayArg != (Range{}) {
-				fmt.Fprintf(&b, " array=%s", fmtRange(u.ArrayArg))
+			if u.ArrayArg != nil {
+				fmt.Fprintf(&b, " array=%s", fmtRange(*u.ArrayArg))
 			}
 			if u.DDL {
 				b.WriteString(" ddl")
@@ -277,7 +277,10 @@ func collectRanges(d *Definition, rf *RouteFile) []Range {
 			rs = append(rs, u.At)
 		}
 		for _, u := range d.ContextUses {
-			rs = append(rs, u.At, u.ArrayArg)
+			rs = append(rs, u.At)
+			if u.ArrayArg != nil {
+				rs = append(rs, *u.ArrayArg)
+			}
 		}
 		for _, u := range d.ParamUses {
 			rs = append(rs, u.At, u.ParamAt)

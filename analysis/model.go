@@ -5,6 +5,8 @@
 package analysis
 
 import (
+	"unique"
+
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
@@ -202,7 +204,7 @@ func (r Receiver) String() string {
 // (`const sql = this.ctx.sql`) or destructuring (`const { sql } = ctx`; the key
 // is then the access).
 //
-// The fields are ordered (and Args is 32-bit) so the struct packs into 88
+// The fields are ordered (and Args is 32-bit) so the struct packs into 72
 // bytes: the server holds every use of every object file.
 type ContextUse struct {
 	In     string // the config key ("init", "fetch", ...) or "methods.<name>"
@@ -211,8 +213,9 @@ type ContextUse struct {
 
 	// When the member is called: Args is the number of arguments (-1 when the
 	// member is not called), Spread whether one is a spread, ArrayArg the first
-	// array literal passed after the first argument (zero when none).
-	ArrayArg Range
+	// array literal passed after the first argument (nil when none: rare, so
+	// it is a pointer rather than 24 bytes in every use).
+	ArrayArg *Range
 	Args     int32
 	Recv     Receiver // RecvThis, RecvCtx, RecvSQL or RecvStorage
 	Spread   bool
@@ -233,6 +236,68 @@ type ParamUse struct {
 	ParamAt Range  // the parameter in the signature
 	Member  string // the accessed member
 	At      Range  // the member name
+}
+
+// Compact gives every slice of d a capacity equal to its length and makes the
+// strings that repeat across files (member, method and parameter names, type
+// texts, unit names) share one copy, so a definition that is kept (by a load,
+// by the server) costs no more than its facts: extraction appends, and a grown
+// slice holds up to twice its length. It changes no fact. Calling it again is
+// cheap.
+func (d *Definition) Compact() {
+	if d == nil {
+		return
+	}
+	d.Callee, d.CalleeModule, d.CalleeImported, d.StateType = intern(d.Callee), intern(d.CalleeModule), intern(d.CalleeImported), intern(d.StateType)
+	d.ParseErrors = clipped(d.ParseErrors)
+	d.Methods = clipped(d.Methods)
+	for i := range d.Methods {
+		m := &d.Methods[i]
+		m.Name, m.ReturnType = intern(m.Name), intern(m.ReturnType)
+		m.Params = clipped(m.Params)
+		for j := range m.Params {
+			p := &m.Params[j]
+			p.Name, p.Type, p.Default = intern(p.Name), intern(p.Type), intern(p.Default)
+		}
+	}
+	for _, f := range d.Fields {
+		f.Key, f.Str = intern(f.Key), intern(f.Str)
+	}
+	d.Unknowns = clipped(d.Unknowns)
+	d.ExportedTypes = clipped(d.ExportedTypes)
+	d.ContextUses = clipped(d.ContextUses)
+	for i := range d.ContextUses {
+		u := &d.ContextUses[i]
+		u.In, u.Member = intern(u.In), intern(u.Member)
+	}
+	d.ParamUses = clipped(d.ParamUses)
+	for i := range d.ParamUses {
+		u := &d.ParamUses[i]
+		u.In, u.Name, u.Member = intern(u.In), intern(u.Name), intern(u.Member)
+	}
+}
+
+// clipped returns s with its capacity equal to its length (a copy when it had
+// spare room); an empty s stays nil or empty as it was, without a backing array.
+func clipped[S ~[]E, E any](s S) S {
+	switch {
+	case cap(s) == len(s):
+		return s
+	case len(s) == 0:
+		return make(S, 0)
+	}
+	out := make(S, len(s))
+	copy(out, s)
+	return out
+}
+
+// intern returns the one shared copy of a short string (unique keeps it only
+// while something refers to it). Longer strings are rarely repeated.
+func intern(s string) string {
+	if s == "" || len(s) > 64 {
+		return s
+	}
+	return unique.Make(s).Value()
 }
 
 // Has reports whether the config object has key k.

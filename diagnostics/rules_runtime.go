@@ -85,7 +85,7 @@ func sqlAPIFindings(e *analysis.Entry) []Diagnostic {
 			switch u.Member {
 			case "run":
 				diag.Message = "SqlStorage has no run(): every call throws TypeError: sql.run is not a function (Cloudwerk's typings declare it, so tsc stays silent); use sql.exec(query, ...bindings)"
-				if u.ArrayArg == (analysis.Range{}) {
+				if u.ArrayArg == nil {
 					diag.Fixes = []Fix{{Title: "Change run to exec", Preferred: true, Edits: []TextEdit{{Path: e.Path, Range: u.At, NewText: "exec"}}}}
 				}
 			case "prepare":
@@ -96,8 +96,8 @@ func sqlAPIFindings(e *analysis.Entry) []Diagnostic {
 			out = append(out, diag)
 			continue
 		}
-		if u.Member == "exec" && u.ArrayArg != (analysis.Range{}) && !u.Spread {
-			out = append(out, Diagnostic{Code: SQLAPI, Severity: Error, Path: e.Path, Range: u.ArrayArg,
+		if u.Member == "exec" && u.ArrayArg != nil && !u.Spread {
+			out = append(out, Diagnostic{Code: SQLAPI, Severity: Error, Path: e.Path, Range: *u.ArrayArg,
 				Message: "exec takes its bindings spread (exec(query, a, b)), not as one array: the array counts as one binding, so workerd throws \"Wrong number of parameter bindings for SQL query\"; spread it",
 				Fixes: []Fix{{Title: "Spread the array into the bindings", Preferred: true,
 					Edits: []TextEdit{{Path: e.Path, Range: analysis.Range{Start: u.ArrayArg.Start, End: u.ArrayArg.Start}, NewText: "..."}}}}})

@@ -118,7 +118,11 @@ type change struct {
 // objects nor routes, change nothing.
 func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 	return s.withFacts(path,
-		func() *analysis.Definition { return analysis.ExtractDefinition(path, src) },
+		func() *analysis.Definition {
+			d := analysis.ExtractDefinition(path, src)
+			d.Compact() // the snapshot keeps it until the file changes again
+			return d
+		},
 		func() *analysis.RouteFile { return analysis.ExtractRoute(path, src) })
 }
 
