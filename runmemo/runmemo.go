@@ -162,13 +162,15 @@ func unchanged(inputs []safefs.Input, racyBefore int64) bool {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), (len(inputs)+chunk-1)/chunk) {
 		wg.Go(func() {
+			c := safefs.NewChecker()
+			defer c.Close()
 			for !changed.Load() {
 				start := int(next.Add(chunk)) - chunk
 				if start >= len(inputs) {
 					return
 				}
 				for _, in := range inputs[start:min(start+chunk, len(inputs))] {
-					if !safefs.Unchanged(in, racyBefore) {
+					if !c.Unchanged(in, racyBefore) {
 						changed.Store(true)
 						return
 					}
