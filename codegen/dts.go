@@ -32,15 +32,27 @@ func renderTypes(root string, objs []object) []byte {
 	classesRel = strings.TrimSuffix(classesRel, "/x")
 
 	// The header (banner and content hash) is filled in once the body is written.
+	// The buffer is sized once from the stubs (most of the file) plus what the
+	// Env and getDurableObject lines take per object: growing a file of
+	// megabytes by doubling left several copies of it behind.
+	parts := renderStubs(root, objs)
+	size := hashHeaderLen + 2048
+	for _, part := range parts {
+		size += len(part)
+	}
+	for _, o := range objs {
+		size += 160 + len(classesRel) + 4*len(o.Entry.ClassName) + len(o.Entry.BindingName) + len(o.Entry.ObjectName)
+	}
 	var b bytes.Buffer
-	b.Grow(hashHeaderLen + 1024 + 400*len(objs))
+	b.Grow(size)
 	b.Write(make([]byte, hashHeaderLen))
 	b.WriteString("// Typed stubs of this app's durable objects. Route files get them through\n")
 	b.WriteString("// getDurableObject('Name') and through Env bindings (env.BINDING.get(id).method()).\n")
 	b.WriteString("// Types exported from an object file are referenced with import(); other types are unknown.\n\n")
 
-	for _, part := range renderStubs(root, objs) {
+	for i, part := range parts {
 		b.WriteString(part)
+		parts[i] = "" // collectable as soon as it is copied
 	}
 
 	b.WriteString(`/** A durable-object namespace whose stubs carry the RPC methods of S. */

@@ -23,7 +23,7 @@ import (
 // contentReader compares files with the content they should hold. It is used by
 // one goroutine at a time; close releases it.
 type contentReader struct {
-	buf   []byte // reused between files: most of them are unchanged
+	buf   []byte // reused between files (sameBlock bytes)
 	dir   string // the folder dirfd refers to
 	dirfd int    // -1 when no folder is open
 }
@@ -98,13 +98,16 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 	if err == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG {
 		stamp = stampOf(&st)
 	}
-	if cap(r.buf) < len(want)+1 {
-		r.buf = make([]byte, len(want)+1)
+	// Compare a block at a time: a large file (the types file of a big app is
+	// megabytes) needs no buffer of its size.
+	if r.buf == nil {
+		r.buf = make([]byte, sameBlock)
 	}
-	b := r.buf[:len(want)+1]
-	n := 0
-	for n < len(b) {
-		m, err := syscall.Read(fd, b[n:])
+	n := 0 // bytes of want matched so far
+	for {
+		// At most what is left of want plus one byte: a longer file is not read to its end.
+		b := r.buf[:min(len(r.buf), len(want)-n+1)]
+		m, err := syscall.Read(fd, b)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -112,12 +115,17 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 			return false, stamp, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "read", Path: path, Err: err})
 		}
 		if m <= 0 {
-			break // end of file
+			return n == len(want), stamp, nil // end of file
+		}
+		if n+m > len(want) || !bytes.Equal(b[:m], want[n:n+m]) {
+			return false, stamp, nil
 		}
 		n += m
 	}
-	return n == len(want) && bytes.Equal(b[:n], want), stamp, nil
 }
+
+// sameBlock is how much of a file same reads at once.
+const sameBlock = 64 << 10
 
 // stamp returns the stamp of the file at path without opening it; false when
 // it cannot be taken or is not a regular file.
