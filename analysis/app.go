@@ -200,6 +200,7 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 		return cacheRecord{}, err
 	}
 	rec := cacheRecord{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Hash: contentHash(src), Route: route, extracted: true}
+	rec.cTime, _ = safefs.ChangeTime(info)
 	if haveOld && old.Route == route && old.Hash == rec.Hash {
 		rec.Def, rec.RouteFile, rec.extracted = old.Def, old.RouteFile, false
 		return rec, nil

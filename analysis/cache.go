@@ -52,7 +52,8 @@ type cacheRecord struct {
 	Def       *Definition // object files
 	RouteFile *RouteFile  // route files; nil when the file makes no references
 
-	extracted bool // not stored: set when this run had to extract the file
+	extracted bool  // not stored: set when this run had to extract the file
+	cTime     int64 // not stored: the change time seen when this run read the file
 }
 
 // cacheFile is the content of one app's cache file (encoded by cache_codec.go).
@@ -111,9 +112,17 @@ func (c *fileCache) lookup(path string) (cacheRecord, bool) {
 // granularity (as git does for its index): a file edited in the same clock tick
 // as it was read could keep its size and mtime, so such "racy" records are
 // re-read and validated by content hash instead.
+//
+// The modification time can be set back (touch -r, cp -p, rsync -t, tar), so a
+// same-size edit could keep both; the change time cannot. A file whose change
+// time is older than the start of the run that wrote the cache (by the same
+// window) has not been written since that run validated its record.
 func (c *fileCache) trustStat(r cacheRecord, info fs.FileInfo) bool {
-	return r.Size == info.Size() && r.ModTime == info.ModTime().UnixNano() &&
-		r.ModTime < c.writtenAt-int64(racyWindow)
+	if r.Size != info.Size() || r.ModTime != info.ModTime().UnixNano() || r.ModTime >= c.writtenAt-int64(racyWindow) {
+		return false
+	}
+	ctime, ok := safefs.ChangeTime(info)
+	return !ok || ctime < c.writtenAt-int64(racyWindow)
 }
 
 // racyWindow covers file systems with 2-second timestamps (FAT, some network mounts).
@@ -227,6 +236,8 @@ func (c *fileCache) save(jobs []loadJob, out *cacheOut) {
 			changed = true
 		case old.ModTime >= c.writtenAt-int64(racyWindow) && old.ModTime < out.writtenAt-int64(racyWindow):
 			changed = true // racy before, trustable once rewritten
+		case j.rec.cTime >= c.writtenAt-int64(racyWindow) && j.rec.cTime < out.writtenAt-int64(racyWindow):
+			changed = true // changed (same content) since the last write: trustable once rewritten
 		}
 	}
 	if !changed {

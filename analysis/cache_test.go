@@ -164,6 +164,30 @@ func TestCacheHitMissInvalidation(t *testing.T) {
 	}
 }
 
+// TestCacheSeesEditWithMtimeSetBack: a same-size edit whose modification time is
+// set back (touch -r, cp -p, rsync -t, tar) keeps size and mtime; its change
+// time gives it away, so the file is read again, never served from the cache.
+func TestCacheSeesEditWithMtimeSetBack(t *testing.T) {
+	root := generateApp(t, t.TempDir(), 1)
+	cacheDir := t.TempDir()
+	mustLoad(t, root, cacheDir) // the files' mtimes are an hour old: trusted on stat
+	file := filepath.Join(root, "app", "objects", benchObjectFile(0)+".ts")
+	info, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := string(mustRead(t, file))
+	same := strings.Replace(orig, "async decrement(", "async decrEment(", 1)
+	if len(same) != len(orig) || same == orig {
+		t.Fatal("the edit must keep the size")
+	}
+	writeKeepingTime(t, file, same, info.ModTime())
+	rec, err := loadFile(file, false, openCache(cacheDir, root))
+	if err != nil || !rec.extracted || rec.Def.Methods[1].Name != "decrEment" {
+		t.Fatalf("edit with the mtime set back: want re-extraction, got extracted=%v err=%v", rec.extracted, err)
+	}
+}
+
 // TestCacheNotRewrittenWhenUnchanged: a warm run with nothing new leaves the cache
 // file alone (no write on the hot path).
 func TestCacheNotRewrittenWhenUnchanged(t *testing.T) {

@@ -12,6 +12,9 @@ import (
 
 func stampOfInfo(fs.FileInfo) (Stamp, bool) { return Stamp{}, false }
 
+// ChangeTime is the change time of a stat's result; there is none here.
+func ChangeTime(fs.FileInfo) (int64, bool) { return 0, false }
+
 func statNow(string, bool) (Stamp, uint32, bool) { return Stamp{}, 0, false }
 
 func stableErrno(syscall.Errno) bool { return false }

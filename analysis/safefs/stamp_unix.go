@@ -28,6 +28,17 @@ func stampOfInfo(info fs.FileInfo) (Stamp, bool) {
 	return stampOf(st), true
 }
 
+// ChangeTime is the change time (UnixNano) of a stat's result: unlike the
+// modification time it cannot be set back (touch -r, cp -p, rsync -t and tar
+// restore modification times). ok is false where the platform has none.
+func ChangeTime(info fs.FileInfo) (ctime int64, ok bool) {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return timespecNano(statCtime(st)), true
+}
+
 // statNow stats path (without following a final link with lstat) and returns
 // its stamp, or the error number it fails with; ok is false for an error that
 // says nothing about the path (the check then fails).
