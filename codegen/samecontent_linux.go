@@ -112,6 +112,7 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 			continue
 		}
 		if err != nil {
+			safefs.RecordReadError(err)
 			return false, stamp, fmt.Errorf("read %s: %w", path, &fs.PathError{Op: "read", Path: path, Err: err})
 		}
 		if m <= 0 {

@@ -54,6 +54,7 @@ func (r *contentReader) same(path string, want []byte) (bool, fileStamp, error) 
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 	case err != nil:
+		safefs.RecordReadError(err)
 		return false, stamp, fmt.Errorf("read %s: %w", path, err)
 	}
 	return n == len(want) && bytes.Equal(b[:n], want), stamp, nil

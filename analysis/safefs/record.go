@@ -112,6 +112,15 @@ func (r *recorder) markUnsure() {
 	r.mu.Unlock()
 }
 
+// RecordReadError notes a read that failed after its open succeeded (EIO, for
+// example): nothing in a stamp explains it, so the run's record is unsure and
+// the run is not replayed. For readers that make their own system calls.
+func RecordReadError(error) {
+	if r := active.Load(); r != nil {
+		r.markUnsure()
+	}
+}
+
 // addInfo records the outcome of a stat (or lstat) of path.
 func (r *recorder) addInfo(kind InputKind, path string, info fs.FileInfo, err error) {
 	if err != nil {
