@@ -29,6 +29,14 @@ type Document struct {
 	prev        *Definition
 	pending     []pendingEdit
 	incremental int // definitions built incrementally (tests check the path is taken)
+
+	// single remembers that the config key of handler unit key appears once
+	// in the text prev was extracted from; valid only while prev is def (see
+	// incrementalDefinition).
+	single struct {
+		def *Definition
+		key string
+	}
 }
 
 // NewDocument starts tracking src (copied) for path; the grammar follows the extension.
@@ -132,7 +140,7 @@ func (d *Document) definition() *Definition {
 		def.Skipped = fmt.Sprintf("parsing took longer than %v; the file was not analysed", budgetFor(len(d.text)))
 		return def
 	}
-	if inc := d.incrementalDefinition(tree, old); inc != nil {
+	if inc := d.incrementalDefinition(tree, old, def.Hash); inc != nil {
 		d.incremental++
 		return inc
 	}

@@ -44,7 +44,7 @@ var handlerKeys = map[string]bool{"init": true, "fetch": true, "alarm": true, "w
 // incrementalDefinition returns the definition of the current text built from
 // the previous one, or nil when the full extraction must run. tree is the new
 // tree, old the previous one (edited), both owned by the caller.
-func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
+func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *Definition {
 	p := d.prev
 	if p == nil || old == nil || len(d.pending) != 1 || d.pending[0].cr ||
 		p.Skipped != "" || len(p.ParseErrors) > 0 || p.Export != ExportDefine || !p.ConfigIsLiteral ||
@@ -127,8 +127,16 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 		before = func(k string) bool { return !strings.HasPrefix(k, "methods.") || earlier[k] }
 	} else {
 		field, _ := s.extractConfigProp(one, prop, top)
-		if field == nil || field.Key != in || field.Kind != KindFunction || len(one.Unknowns) > 0 || s.repeatedKey(p, in, sh, root) {
+		if field == nil || field.Key != in || field.Kind != KindFunction || len(one.Unknowns) > 0 {
 			return nil
+		}
+		// Whether the key appears once cannot change while the edits stay
+		// inside its unit (the rest of the tree is as it was, checked above, and
+		// the unit keeps its key), so it is looked up once per run of them.
+		if d.single.def != p || d.single.key != in {
+			if s.repeatedKey(p, in, sh, root) {
+				return nil
+			}
 		}
 		nd = sh.definition(p)
 		nd.Fields[in] = field
@@ -136,12 +144,15 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree) *Definition {
 		// Handlers' uses come in the order of the config's properties.
 		before = func(k string) bool { f := p.Fields[k]; return f != nil && f.At.Start.Offset < at }
 	}
-	nd.Hash = hashSource(d.text)
+	nd.Hash = hash
 	nd.ContextUses = spliceUses(nd.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In })
 	nd.ParamUses = spliceUses(nd.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In })
 	// Under the caps the full walk never stopped early, so the lists are exact.
 	if len(nd.ContextUses) >= maxContextUses || len(nd.ParamUses) >= maxContextUses {
 		return nil
+	}
+	if mi < 0 {
+		d.single.def, d.single.key = nd, in
 	}
 	return nd
 }

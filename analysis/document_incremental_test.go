@@ -293,3 +293,33 @@ func fillPositions(v reflect.Value, p textpos.Pos) {
 		fillPositions(v.Elem(), p)
 	}
 }
+
+// TestIncrementalRepeatedKeyAfterFullExtraction: a run of edits inside a
+// handler remembers that its key is not repeated; a second property with that
+// key, added by an edit outside the handler, must end the run (the next edit
+// inside the handler takes the full extraction, whose uses name both).
+func TestIncrementalRepeatedKeyAfterFullExtraction(t *testing.T) {
+	src := incrementalSources["plain.ts"]
+	doc := NewDocument("/app/objects/plain.ts", []byte(src))
+	defer doc.Close()
+	doc.Definition()
+	check := func(what string, start, end int, text string, wantIncremental bool) {
+		t.Helper()
+		before := doc.incremental
+		if err := doc.Edit(start, end, text); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := doc.Definition(), ExtractDefinition(doc.Path(), doc.Text()); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %s", what, diffDefs(got, want))
+		}
+		if inc := doc.incremental > before; inc != wantIncremental {
+			t.Fatalf("%s: incremental = %v, want %v", what, inc, wantIncremental)
+		}
+	}
+	body := func() int { return strings.Index(string(doc.Text()), "this.state.names = []") }
+	check("type in alarm", body(), body(), "this.state.total = 1\n    ", true)
+	check("type in alarm again", body(), body(), "this.state.total = 2\n    ", true)
+	config := strings.Index(string(doc.Text()), "<State>({") + len("<State>({")
+	check("add a second alarm", config, config, "\n  alarm() { this.ctx.sql.exec('x') },", false)
+	check("type in the first alarm", body(), body(), "this.state.total = 3\n    ", false)
+}

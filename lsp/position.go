@@ -18,12 +18,15 @@ import (
 // the end of the text is an error. A position inside a surrogate pair lands
 // before the pair's code point.
 func offsetAt(text string, pos protocol.Position) (int, error) {
-	idx := textpos.NewLineIndex(text)
-	if n := idx.LineCount(); int(pos.Line) >= n {
-		return 0, fmt.Errorf("line %d is past the end of the document (%d lines)", pos.Line, n)
+	// One scan up to the position: every keystroke converts one or two, and a
+	// line table of the whole document would cost more than the rest of the
+	// conversion.
+	start, ok := textpos.LineStart(text, int(pos.Line))
+	if !ok {
+		return 0, fmt.Errorf("line %d is past the end of the document (%d lines)", pos.Line, textpos.NewLineIndex(text).LineCount())
 	}
-	off, _ := idx.Offset(int(pos.Line), int(pos.Character))
-	return off, nil
+	off, _ := textpos.OffsetAt(text[start:], 0, int(pos.Character))
+	return start + off, nil
 }
 
 // positionAt returns the LSP position of byte offset off in text (clamped to

@@ -126,17 +126,58 @@ func (x *LineIndex[T]) Offset(line, col16 int) (offset int, ok bool) {
 	if line >= len(lines) {
 		return len(x.src), false
 	}
-	i := lines[line]
-	end := len(x.src)
-	if line+1 < len(lines) {
-		end = lines[line+1]
+	return offsetInLine(x.src, lines[line], col16)
+}
+
+// LineStart returns the byte offset at which line (0-based) of text starts,
+// scanning text only up to it; ok is false when text has no such line.
+func LineStart[T Text](text T, line int) (start int, ok bool) {
+	if line < 0 {
+		return 0, false
 	}
+	for i := 0; line > 0; i++ {
+		if i >= len(text) {
+			return 0, false
+		}
+		switch text[i] {
+		case '\r':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+		case '\n':
+		default:
+			continue
+		}
+		line--
+		start = i + 1
+	}
+	return start, true
+}
+
+// OffsetAt is LineIndex.Offset for a single position: it scans text only up to
+// the position instead of building the line table (an editor's change carries
+// one or two positions). A line past the end gives len(text), false.
+func OffsetAt[T Text](text T, line, col16 int) (offset int, ok bool) {
+	start, ok := LineStart(text, line)
+	if !ok {
+		if line < 0 {
+			return 0, false
+		}
+		return len(text), false
+	}
+	return offsetInLine(text, start, col16)
+}
+
+// offsetInLine converts a UTF-16 column of the line starting at byte i to a
+// byte offset, as LineIndex.Offset documents.
+func offsetInLine[T Text](src T, i, col16 int) (offset int, ok bool) {
 	// Exclude the terminator: the column must not step over "\r\n", "\n" or "\r".
-	for end > i && (x.src[end-1] == '\n' || x.src[end-1] == '\r') {
-		end--
+	end := i
+	for end < len(src) && src[end] != '\n' && src[end] != '\r' {
+		end++
 	}
 	col := 0
-	for k, r := range string(x.src[i:end]) {
+	for k, r := range string(src[i:end]) {
 		if col >= col16 {
 			return i + k, true
 		}

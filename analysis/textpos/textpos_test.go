@@ -89,3 +89,23 @@ func TestMakePosSaturates(t *testing.T) {
 		t.Errorf("MakePos = %+v", p)
 	}
 }
+
+// TestOffsetAtMatchesLineIndex: the single-position scan answers exactly as
+// the line table does, for every line and column (and past the ends) of texts
+// with every kind of line end, multi-byte characters and surrogate pairs.
+func TestOffsetAtMatchesLineIndex(t *testing.T) {
+	for _, src := range []string{"", "a", "\n", "\r", "\r\n", "ab\ncd", "a\r\nb\rc\n\n", "é😀x\r\n\rz", "x\n\r\n\r", "😀"} {
+		idx := NewLineIndex(src)
+		for line := -1; line <= idx.LineCount()+1; line++ {
+			if start, ok := LineStart(src, line); ok != (line >= 0 && line < idx.LineCount()) || (ok && start != idx.table()[line]) {
+				t.Errorf("LineStart(%q, %d) = %d, %v", src, line, start, ok)
+			}
+			for col := -1; col <= len(src)*2+2; col++ {
+				wantOff, wantOK := idx.Offset(line, col)
+				if off, ok := OffsetAt(src, line, col); off != wantOff || ok != wantOK {
+					t.Errorf("OffsetAt(%q, %d, %d) = %d, %v; LineIndex says %d, %v", src, line, col, off, ok, wantOff, wantOK)
+				}
+			}
+		}
+	}
+}
