@@ -9,10 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	sitter "github.com/tree-sitter/go-tree-sitter"
-
-	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
-
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 )
 
@@ -80,10 +76,11 @@ func readConfigSource(cfg *Config, src []byte) {
 		return
 	}
 	defer tree.Close()
-	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
-	top := s.scanTopLevel(tree.RootNode())
+	s := newSyntax(g, src, tree.RootNode(), noPrune, noPrune)
+	defer s.release()
+	top := s.scanTopLevel(s.root())
 	if top.defaultStmt == nil {
-		if len(s.collectParseErrors(tree.RootNode())) > 0 {
+		if len(s.collectParseErrors(s.root())) > 0 {
 			cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.firstLineRange(), Message: name + " has syntax errors and no readable default export; using defaults"})
 		}
 		return // a config without a default export configures nothing
@@ -97,8 +94,8 @@ func readConfigSource(cfg *Config, src []byte) {
 	for _, prop := range s.namedChildren(obj) {
 		switch s.kind(prop) {
 		case "pair":
-			key := s.keyOf(prop.ChildByFieldId(g.fKey))
-			value := prop.ChildByFieldId(g.fValue)
+			key := s.keyOf(s.field(prop, g.fKey))
+			value := s.field(prop, g.fValue)
 			if key.computed || value == nil {
 				continue
 			}
@@ -129,13 +126,13 @@ func readConfigSource(cfg *Config, src []byte) {
 // configObject finds the object literal the default export stands for:
 // `{...}`, `defineConfig({...})` (any callee: the helper is an identity
 // function), possibly through a top-level const, `as` or `satisfies`.
-func (s *syntax) configObject(top *topLevel) *sitter.Node {
+func (s *syntax) configObject(top *topLevel) *tnode {
 	if top.defaultDecl || top.defaultValue == nil {
 		return nil
 	}
 	v := s.resolveLocal(top.defaultValue, top)
 	if v != nil && s.kind(v) == "call_expression" {
-		v = s.resolveLocal(s.firstNamed(v.ChildByFieldId(s.g.fArguments)), top)
+		v = s.resolveLocal(s.firstNamed(s.field(v, s.g.fArguments)), top)
 	}
 	if v == nil || s.kind(v) != "object" {
 		return nil
@@ -143,7 +140,7 @@ func (s *syntax) configObject(top *topLevel) *sitter.Node {
 	return v
 }
 
-func (s *syntax) readAppDir(cfg *Config, v, at *sitter.Node) {
+func (s *syntax) readAppDir(cfg *Config, v, at *tnode) {
 	kind, str, _ := s.classify(v)
 	if kind != KindString {
 		cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(at), Message: "appDir is not a string literal and cannot be read statically; using the default 'app'"})
@@ -157,7 +154,7 @@ func (s *syntax) readAppDir(cfg *Config, v, at *sitter.Node) {
 	cfg.AppDir = clean
 }
 
-func (s *syntax) readExtensions(cfg *Config, v, at *sitter.Node) {
+func (s *syntax) readExtensions(cfg *Config, v, at *tnode) {
 	v = s.unwrap(v)
 	if v == nil || s.kind(v) != "array" {
 		cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(at), Message: "extensions is not an array literal and cannot be read statically; using the default ['.ts', '.tsx']"})

@@ -10,8 +10,6 @@ package analysis
 
 import (
 	"fmt"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // ConfigObject is one hand-written class declared in the config's durableObjects option.
@@ -25,7 +23,7 @@ type ConfigObject struct {
 // readDurableObjects reads the durableObjects option (v is its resolved value, at
 // the node to point at). A value that is not statically known marks the option
 // open: any class may then be hand-written.
-func (s *syntax) readDurableObjects(cfg *Config, v, at *sitter.Node, top *topLevel) {
+func (s *syntax) readDurableObjects(cfg *Config, v, at *tnode, top *topLevel) {
 	v = s.unwrap(v)
 	if v == nil || s.kind(v) != "object" {
 		cfg.DurableObjectsOpen = true
@@ -36,8 +34,8 @@ func (s *syntax) readDurableObjects(cfg *Config, v, at *sitter.Node, top *topLev
 	for _, prop := range s.namedChildren(v) {
 		switch s.kind(prop) {
 		case "pair":
-			key := s.keyOf(prop.ChildByFieldId(s.g.fKey))
-			entry := s.resolveLocal(prop.ChildByFieldId(s.g.fValue), top)
+			key := s.keyOf(s.field(prop, s.g.fKey))
+			entry := s.resolveLocal(s.field(prop, s.g.fValue), top)
 			if key.computed || key.name == "" {
 				cfg.DurableObjectsOpen = true
 				cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(prop), Message: "a computed key in durableObjects cannot be read statically; its class is unknown"})
@@ -53,7 +51,7 @@ func (s *syntax) readDurableObjects(cfg *Config, v, at *sitter.Node, top *topLev
 }
 
 // readConfigObject reads one `BINDING: { class, className }` entry.
-func (s *syntax) readConfigObject(cfg *Config, binding string, v, at *sitter.Node, top *topLevel) {
+func (s *syntax) readConfigObject(cfg *Config, binding string, v, at *tnode, top *topLevel) {
 	if v == nil || s.kind(v) != "object" {
 		cfg.DurableObjectsOpen = true
 		cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(at), Message: fmt.Sprintf("durableObjects.%s is not an object literal and cannot be read statically", binding)})
@@ -64,11 +62,11 @@ func (s *syntax) readConfigObject(cfg *Config, binding string, v, at *sitter.Nod
 		if s.kind(prop) != "pair" {
 			continue
 		}
-		key := s.keyOf(prop.ChildByFieldId(s.g.fKey))
+		key := s.keyOf(s.field(prop, s.g.fKey))
 		if key.name != "class" && key.name != "className" {
 			continue
 		}
-		value := s.resolveLocal(prop.ChildByFieldId(s.g.fValue), top)
+		value := s.resolveLocal(s.field(prop, s.g.fValue), top)
 		kind, str, _ := s.classify(value)
 		if kind != KindString || str == "" {
 			cfg.Issues = append(cfg.Issues, ConfigIssue{At: s.rng(prop), Message: fmt.Sprintf("durableObjects.%s.%s is not a string literal and cannot be read statically", binding, key.name)})

@@ -91,17 +91,35 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 			return nil
 		}
 	}
-	prop := root.NamedDescendantForByteRange(uint(start), uint(end))
-	if prop == nil || int(prop.StartByte()) != start || int(prop.EndByte()) != end {
+	found := root.NamedDescendantForByteRange(uint(start), uint(end))
+	if found == nil || int(found.StartByte()) != start || int(found.EndByte()) != end {
 		return nil
 	}
-	s := &syntax{g: d.g, src: d.text, idx: textpos.NewLineIndex(d.text)}
 	// A method definition's facts need no top-level declarations (nothing in it
-	// is resolved through them); anything else gets them.
+	// is resolved through them): only its subtree is copied, unless it is a
+	// handler whose key must still be checked against the config's other keys
+	// (see below). Anything else gets the top level, and of the rest of the
+	// config only its keys (reading further is detected and takes the full
+	// extraction).
+	keyChecked := d.single.def == p && d.single.key == in
+	var s *syntax
+	var prop *tnode
 	top := &topLevel{}
-	if s.kind(prop) != "method_definition" {
-		top = s.scanTopLevel(root)
+	if id := int(found.KindId()); (mi >= 0 || keyChecked) && id < len(d.g.kinds) && d.g.kinds[id] == "method_definition" {
+		s = newSyntax(d.g, d.text, found, noPrune, noPrune)
+		prop = s.root()
+	} else {
+		cfg := p.ConfigAt
+		s = newSyntax(d.g, d.text, root,
+			[2]uint32{uint32(cfg.Start.Offset), uint32(int(cfg.End.Offset) + delta)}, [2]uint32{uint32(start), uint32(end)})
+		prop = s.namedDescendant(uint32(start), uint32(end))
+		if prop == nil || prop.start != uint32(start) || prop.end != uint32(end) || prop.sym != found.KindId() {
+			s.release()
+			return nil
+		}
+		top = s.scanTopLevel(s.root())
 	}
+	defer s.release()
 	one := &Definition{Fields: map[string]*Field{}}
 	sh := shift{from: e.oldEnd, delta: delta, oldEnd: e.oldEndPos, newEnd: s.idx.Pos(e.newEnd)}
 	var nd *Definition
@@ -133,8 +151,8 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 		// Whether the key appears once cannot change while the edits stay
 		// inside its unit (the rest of the tree is as it was, checked above, and
 		// the unit keeps its key), so it is looked up once per run of them.
-		if d.single.def != p || d.single.key != in {
-			if s.repeatedKey(p, in, sh, root) {
+		if !keyChecked {
+			if s.repeatedKey(p, in, sh) {
 				return nil
 			}
 		}
@@ -148,7 +166,7 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 	nd.ContextUses = spliceUses(nd.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In })
 	nd.ParamUses = spliceUses(nd.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In })
 	// Under the caps the full walk never stopped early, so the lists are exact.
-	if len(nd.ContextUses) >= maxContextUses || len(nd.ParamUses) >= maxContextUses {
+	if len(nd.ContextUses) >= maxContextUses || len(nd.ParamUses) >= maxContextUses || s.prunedRead {
 		return nil
 	}
 	if mi < 0 {
@@ -159,20 +177,20 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 
 // repeatedKey reports whether the config object (now) has key more than once:
 // the uses of both properties would carry the same name.
-func (s *syntax) repeatedKey(p *Definition, key string, sh shift, root *sitter.Node) bool {
+func (s *syntax) repeatedKey(p *Definition, key string, sh shift) bool {
 	at := sh.rng(p.ConfigAt)
-	obj := root.NamedDescendantForByteRange(uint(at.Start.Offset), uint(at.End.Offset))
+	obj := s.namedDescendant(uint32(at.Start.Offset), uint32(at.End.Offset))
 	if obj == nil || s.kind(obj) != "object" {
 		return true
 	}
 	n := 0
 	for _, prop := range s.namedChildren(obj) {
-		var k *sitter.Node
+		var k *tnode
 		switch s.kind(prop) {
 		case "pair":
-			k = prop.ChildByFieldId(s.g.fKey)
+			k = s.field(prop, s.g.fKey)
 		case "method_definition":
-			k = prop.ChildByFieldId(s.g.fName)
+			k = s.field(prop, s.g.fName)
 		case "shorthand_property_identifier":
 			k = prop
 		}

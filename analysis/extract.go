@@ -83,8 +83,9 @@ func screenSource(src []byte) string {
 // fillDefinition extracts everything from an open tree into def. It is the one
 // code path behind ExtractDefinition and Document.Definition.
 func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) {
-	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
-	root := tree.RootNode()
+	s := newSyntax(g, src, tree.RootNode(), noPrune, noPrune)
+	defer s.release()
+	root := s.root()
 	def.ParseErrors = s.collectParseErrors(root)
 	top := s.scanTopLevel(root)
 	def.ExportedTypes = top.exportedTypes
@@ -103,7 +104,7 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 	if call == nil || s.kind(call) != "call_expression" {
 		return
 	}
-	callee, ok := s.defineCallee(call.ChildByFieldId(g.fFunction), top)
+	callee, ok := s.defineCallee(s.field(call, g.fFunction), top)
 	if !ok {
 		return
 	}
@@ -112,14 +113,14 @@ func fillDefinition(def *Definition, g *grammar, src []byte, tree *sitter.Tree) 
 	def.CalleeBinding, def.CalleeModule, def.CalleeImported = callee.binding, callee.module, callee.imported
 	def.CalleeModuleAt = callee.moduleAt
 	def.CallAt = s.rng(call)
-	if targs := call.ChildByFieldId(g.fTypeArguments); targs != nil {
+	if targs := s.field(call, g.fTypeArguments); targs != nil {
 		if first := s.firstNamed(targs); first != nil {
 			def.StateType = s.text(first)
 			def.StateTypeAt = s.rng(first)
 		}
 	}
-	args := call.ChildByFieldId(g.fArguments)
-	var arg *sitter.Node
+	args := s.field(call, g.fArguments)
+	var arg *tnode
 	if args != nil {
 		arg = s.firstNamed(args)
 	}
@@ -160,7 +161,7 @@ type calleeFacts struct {
 // bare name with no import or bound by another declaration, an import of that name
 // from another module, or a namespace import of another module. Those fail at
 // load (DEFINE_NOT_IMPORTED), but the rest of the definition is still analysed.
-func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (calleeFacts, bool) {
+func (s *syntax) defineCallee(fn *tnode, top *topLevel) (calleeFacts, bool) {
 	fn = s.unwrap(fn)
 	if fn == nil {
 		return calleeFacts{}, false
@@ -185,8 +186,8 @@ func (s *syntax) defineCallee(fn *sitter.Node, top *topLevel) (calleeFacts, bool
 		}
 		return f, true
 	case "member_expression":
-		obj := s.unwrap(fn.ChildByFieldId(s.g.fObject))
-		prop := fn.ChildByFieldId(s.g.fProperty)
+		obj := s.unwrap(s.field(fn, s.g.fObject))
+		prop := s.field(fn, s.g.fProperty)
 		if obj == nil || prop == nil || s.kind(obj) != "identifier" || s.text(prop) != defineFuncName {
 			return calleeFacts{}, false
 		}
@@ -214,13 +215,13 @@ func (s *syntax) firstLineRange() Range {
 // propertyKey is a config or methods key as written.
 type propertyKey struct {
 	name     string
-	node     *sitter.Node
+	node     *tnode
 	computed bool // [expr]
 	quoted   bool // 'name'
 }
 
-func (s *syntax) keyOf(n *sitter.Node) propertyKey {
-	if n == nil || n.IsMissing() {
+func (s *syntax) keyOf(n *tnode) propertyKey {
+	if n == nil || n.missing() {
 		// `(){}` parses with a zero-width MISSING name: there is no key (the
 		// parse error is reported on its own).
 		return propertyKey{}
@@ -240,8 +241,8 @@ func (s *syntax) keyOf(n *sitter.Node) propertyKey {
 
 // extractConfig records the recognised keys of the config object and then the
 // entries of `methods`.
-func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel) {
-	var methodsValue *sitter.Node
+func (s *syntax) extractConfig(def *Definition, obj *tnode, top *topLevel) {
+	var methodsValue *tnode
 	for _, prop := range s.namedChildren(obj) {
 		field, value := s.extractConfigProp(def, prop, top)
 		if field == nil {
@@ -264,16 +265,16 @@ func (s *syntax) extractConfig(def *Definition, obj *sitter.Node, top *topLevel)
 // records (nil for none) and its value node, appending the property's
 // unknowns and context uses to def. It is also how a document re-extracts the
 // one handler an edit touched (document_incremental.go).
-func (s *syntax) extractConfigProp(def *Definition, prop *sitter.Node, top *topLevel) (*Field, *sitter.Node) {
+func (s *syntax) extractConfigProp(def *Definition, prop *tnode, top *topLevel) (*Field, *tnode) {
 	var key propertyKey
-	var value *sitter.Node
+	var value *tnode
 	field := &Field{At: s.rng(prop)}
 	switch s.kind(prop) {
 	case "pair":
-		key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
-		value = prop.ChildByFieldId(s.g.fValue)
+		key = s.keyOf(s.field(prop, s.g.fKey))
+		value = s.field(prop, s.g.fValue)
 	case "method_definition":
-		key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+		key = s.keyOf(s.field(prop, s.g.fName))
 		value = prop
 	case "shorthand_property_identifier":
 		key = propertyKey{name: s.text(prop), node: prop}
@@ -321,12 +322,12 @@ func (s *syntax) extractConfigProp(def *Definition, prop *sitter.Node, top *topL
 
 // refineUnknownField resolves a non-literal config value through top-level
 // declarations (a named function, a const literal) and records what stays unknown.
-func (s *syntax) refineUnknownField(def *Definition, field *Field, value *sitter.Node, top *topLevel) {
+func (s *syntax) refineUnknownField(def *Definition, field *Field, value *tnode, top *topLevel) {
 	if s.resolveFunction(value, top) != nil {
 		field.Kind = KindFunction
 		return
 	}
-	if resolved := s.resolveLocal(value, top); resolved != nil && resolved.Id() != s.unwrap(value).Id() {
+	if resolved := s.resolveLocal(value, top); resolved != nil && resolved != s.unwrap(value) {
 		if k, str, b := s.classify(resolved); k != KindUnknown {
 			field.Kind, field.Str, field.Bool = k, str, b
 			return
@@ -340,7 +341,7 @@ func (s *syntax) refineUnknownField(def *Definition, field *Field, value *sitter
 
 // functionValue is the function a config value is (in place, or a named
 // top-level function), or nil.
-func (s *syntax) functionValue(value *sitter.Node, top *topLevel) *sitter.Node {
+func (s *syntax) functionValue(value *tnode, top *topLevel) *tnode {
 	if v := s.unwrap(value); v != nil && isFunctionKind(s.kind(v)) {
 		return v
 	}

@@ -76,6 +76,23 @@ func BenchmarkExtract(b *testing.B) {
 	}
 }
 
+// BenchmarkFillDefinition is the extraction alone, on a tree parsed once
+// (BenchmarkExtract minus BenchmarkParse, without their noise).
+func BenchmarkFillDefinition(b *testing.B) {
+	src := []byte(benchObjectSource)
+	g := grammarFor(LangTS)
+	tree := g.parse(src, nil)
+	defer tree.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		def := &Definition{Fields: map[string]*Field{}}
+		fillDefinition(def, g, src, tree)
+		if len(def.Methods) != 4 {
+			b.Fatalf("methods = %d", len(def.Methods))
+		}
+	}
+}
+
 // BenchmarkParse is the bare tree-sitter parse of the same file, with the C
 // allocator this package installs and with go-tree-sitter's default callbacks
 // into Go, to compare with the reference 195 µs / 250 µs.

@@ -3,117 +3,10 @@
 
 package analysis
 
-/*
-#include <stdint.h>
-#include <stdbool.h>
-#include <string.h>
-
-// Tree-sitter's node and cursor layouts and the few functions the walk below
-// needs, declared here (as in parser.go) so no include path into the module
-// cache is needed; the symbols come from go-tree-sitter's C objects.
-typedef struct { uint32_t context[4]; const void *id; const void *tree; } cw_node;
-typedef struct { const void *tree; const void *id; uint32_t context[3]; } cw_cursor;
-extern cw_cursor ts_tree_cursor_new(cw_node);
-extern void ts_tree_cursor_delete(cw_cursor *);
-extern cw_node ts_tree_cursor_current_node(const cw_cursor *);
-extern bool ts_tree_cursor_goto_first_child(cw_cursor *);
-extern bool ts_tree_cursor_goto_next_sibling(cw_cursor *);
-extern bool ts_tree_cursor_goto_parent(cw_cursor *);
-extern uint16_t ts_node_symbol(cw_node);
-extern uint32_t ts_node_start_byte(cw_node);
-extern uint32_t ts_node_end_byte(cw_node);
-
-static bool cw_contains(const char *h, uint32_t hn, const char *n, uint32_t nn) {
-	if (nn == 0) return true;
-	if (nn > hn) return false;
-	for (uint32_t i = 0; i + nn <= hn; i++) {
-		if (h[i] == n[0] && memcmp(h + i, n, nn) == 0) return true;
-	}
-	return false;
-}
-
-// cw_walk is one resumable walk of a function body: the cursor and where it is.
-typedef struct {
-	cw_cursor c;
-	const void *body_id;
-	uint8_t state;   // 0: the current node is not visited yet; 1: visited; 2: done
-	bool descend;    // whether the visited node's children are entered
-} cw_walk;
-
-static void cw_walk_begin(cw_walk *w, cw_node body) {
-	w->c = ts_tree_cursor_new(body);
-	w->body_id = body.id;
-	w->state = 0;
-	w->descend = false;
-}
-
-static void cw_walk_end(cw_walk *w) {
-	ts_tree_cursor_delete(&w->c);
-	w->state = 2;
-}
-
-// cw_any reports whether h contains one of the nn needles packed in needles.
-static bool cw_any(const char *h, uint32_t hn, const char *needles, const uint32_t *lens, uint32_t nn) {
-	for (uint32_t i = 0; i < nn; i++) {
-		if (cw_contains(h, hn, needles, lens[i])) return true;
-		needles += lens[i];
-	}
-	return false;
-}
-
-// cw_context_walk continues collectContextUses' walk (see there) in one C call:
-// it writes the member_expression and variable_declarator nodes it meets, in walk
-// order, to out and returns how many it wrote. It returns early after a
-// declarator (which may add a needle before the walk goes on) or when out is
-// full; w->state is 2 once the body is done. kinds maps a symbol id (below
-// nkinds) to 1 for member_expression, 3 for variable_declarator and 2 for a
-// kind that is not entered. A subtree is entered only when its text contains a
-// needle (or is longer than prune).
-static uint32_t cw_context_walk(cw_walk *w, const char *src, uint32_t srclen,
-		const char *needles, const uint32_t *lens, uint32_t nn,
-		const uint8_t *kinds, uint32_t nkinds, uint32_t prune,
-		cw_node *out, uint32_t cap) {
-	uint32_t count = 0;
-	for (;;) {
-		if (w->state == 2) return count;
-		if (w->state == 1 && !(w->descend && ts_tree_cursor_goto_first_child(&w->c))) {
-			for (;;) {
-				if (ts_tree_cursor_goto_next_sibling(&w->c)) break;
-				if (!ts_tree_cursor_goto_parent(&w->c) || ts_tree_cursor_current_node(&w->c).id == w->body_id) {
-					w->state = 2;
-					return count;
-				}
-			}
-		}
-		w->state = 1;
-		cw_node n = ts_tree_cursor_current_node(&w->c);
-		uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
-		bool descend;
-		if (end - start > prune) {
-			descend = true;
-		} else if (end > srclen || start > end) {
-			descend = false;
-		} else {
-			descend = cw_any(src + start, end - start, needles, lens, nn);
-		}
-		uint16_t sym = ts_node_symbol(n);
-		uint8_t k = sym < nkinds ? kinds[sym] : 0;
-		if (k == 2) descend = false;
-		w->descend = descend;
-		if (descend && (k == 1 || k == 3)) {
-			out[count++] = n;
-			if (k == 3 || count == cap) return count;
-		}
-	}
-}
-*/
-import "C"
-
 import (
 	"sort"
+	"strings"
 	"unsafe"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // maxContextUses caps how many accesses (and how many parameter uses) one file records.
@@ -173,17 +66,15 @@ type bodyWalk struct {
 	in      string
 	names   map[string]ctxRole   // the init context parameter and local aliases
 	params  map[string]paramInfo // parameters of a method or handler
-	needles []byte               // packed needle texts
-	lens    []uint32
-	noThis  bool // the function is an arrow function: `this` is not the handler context
+	needles []string             // what a subtree's text must contain to be entered
+	noThis  bool                 // the function is an arrow function: `this` is not the handler context
 }
 
 func (b *bodyWalk) addNeedle(name string) {
-	if name == "" || len(b.lens) >= 16 {
+	if name == "" || len(b.needles) >= 16 {
 		return
 	}
-	b.needles = append(b.needles, name...)
-	b.lens = append(b.lens, uint32(len(name)))
+	b.needles = append(b.needles, name)
 }
 
 // collectContextUses records the context accesses inside fn's body. In init the
@@ -195,19 +86,19 @@ func (b *bodyWalk) addNeedle(name string) {
 // When fn itself is an arrow function (`m: () => ...`, `fetch: async () => ...`)
 // its `this` is not the handler context at all and is not followed. One
 // iterative walk per body: deep bodies cannot exhaust the stack.
-func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node, isInit bool) {
-	body := fn.ChildByFieldId(s.g.fBody)
+func (s *syntax) collectContextUses(def *Definition, in string, fn *tnode, isInit bool) {
+	body := s.field(fn, s.g.fBody)
 	if body == nil {
 		return
 	}
-	b := &bodyWalk{s: s, def: def, in: in, needles: make([]byte, 0, 64), lens: make([]uint32, 0, 4)}
+	b := &bodyWalk{s: s, def: def, in: in, needles: make([]string, 0, 4)}
 	// An arrow function's `this` is the module's (undefined), not the handler
 	// context: only its parameters (and init's ctx) are followed.
 	b.noThis = s.kind(fn) == "arrow_function"
 	if !b.noThis {
 		b.addNeedle(thisNeedle)
 	}
-	s.eachParam(fn, func(i int, pattern *sitter.Node) {
+	s.eachParam(fn, func(i int, pattern *tnode) {
 		if s.kind(pattern) != "identifier" {
 			return
 		}
@@ -237,19 +128,19 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *sitter.Node,
 
 // eachParam calls f with the position and pattern of each parameter of fn, in
 // the order fillSignature records them (a TypeScript `this` parameter is not one).
-func (s *syntax) eachParam(fn *sitter.Node, f func(i int, pattern *sitter.Node)) {
-	if p := fn.ChildByFieldId(s.g.fParameter); p != nil {
+func (s *syntax) eachParam(fn *tnode, f func(i int, pattern *tnode)) {
+	if p := s.field(fn, s.g.fParameter); p != nil {
 		f(0, p)
 		return
 	}
 	i := 0
-	for _, p := range s.namedChildren(fn.ChildByFieldId(s.g.fParameters)) {
+	for _, p := range s.namedChildren(s.field(fn, s.g.fParameters)) {
 		if k := s.kind(p); k != "required_parameter" && k != "optional_parameter" {
 			continue
 		}
-		pattern := p.ChildByFieldId(s.g.fPattern)
+		pattern := s.field(p, s.g.fPattern)
 		if pattern == nil {
-			pattern = p.ChildByFieldId(s.g.fName)
+			pattern = s.field(p, s.g.fName)
 		}
 		if pattern == nil || s.kind(pattern) == "this" {
 			continue
@@ -264,52 +155,77 @@ func (s *syntax) eachParam(fn *sitter.Node, f func(i int, pattern *sitter.Node))
 	}
 }
 
-// walk runs the C walk over body, handling what it hands back between calls.
-// The walk itself runs in C (one cgo call per batch instead of about six per
-// node); only member expressions and declarators come back.
-func (b *bodyWalk) walk(body *sitter.Node) {
+// walk visits body's subtree in source order, entering only subtrees that
+// can mention a followed name (or are too large to search, so hostile input
+// cannot make the search quadratic), and handles the member expressions and
+// declarators it meets. Iterative over the flat copy: no recursion.
+//
+// The use caps are checked as the batched walk this replaces checked them:
+// before the first node it handed back, after each declarator and after
+// every 64 nodes, so capped lists stay exactly as long as before.
+func (b *bodyWalk) walk(body *tnode) {
 	s := b.s
-	var w C.cw_walk
-	C.cw_walk_begin(&w, *(*C.cw_node)(unsafe.Pointer(body)))
-	defer C.cw_walk_end(&w)
 	kinds := s.g.contextKinds
-	if s.walkBuf == nil {
-		s.walkBuf = new(walkBuffers) // shared by the file's bodies
-	}
-	buf, nodes := &s.walkBuf.raw, &s.walkBuf.nodes
-	for w.state != 2 {
-		if len(b.def.ContextUses) >= maxContextUses || len(b.def.ParamUses) >= maxContextUses {
-			return
+	batch := 0
+	for i := s.index(body); i < body.next; {
+		n := &s.nodes[i]
+		k := byte(0)
+		if int(n.sym) < len(kinds) {
+			k = kinds[n.sym]
 		}
-		count := int(C.cw_context_walk(&w,
-			(*C.char)(unsafe.Pointer(unsafe.SliceData(s.src))), C.uint32_t(len(s.src)),
-			(*C.char)(unsafe.Pointer(unsafe.SliceData(b.needles))),
-			(*C.uint32_t)(unsafe.Pointer(unsafe.SliceData(b.lens))), C.uint32_t(len(b.lens)),
-			(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(kinds))), C.uint32_t(len(kinds)), pruneSpan,
-			&buf[0], C.uint32_t(len(buf))))
-		for i := 0; i < count; i++ {
-			*(*C.cw_node)(unsafe.Pointer(&nodes[i])) = buf[i]
-			n := &nodes[i]
-			if s.kind(n) == "variable_declarator" {
+		descend := k != 2 && b.mayMention(n)
+		if descend && (k == 1 || k == 3) {
+			if batch == 0 && (len(b.def.ContextUses) >= maxContextUses || len(b.def.ParamUses) >= maxContextUses) {
+				return
+			}
+			batch++
+			if k == 3 {
 				b.declare(n)
+				batch = 0
 			} else {
 				b.member(n)
+				if batch == walkBatch {
+					batch = 0
+				}
 			}
 		}
+		if !descend {
+			i = n.next
+			continue
+		}
+		if n.flags&fPruned != 0 {
+			s.prunedRead = true
+		}
+		i++
 	}
+}
+
+// walkBatch is how many nodes the batched walk handed back at a time.
+const walkBatch = 64
+
+// mayMention reports whether n's subtree is entered: its text contains a
+// needle, or it is longer than pruneSpan.
+func (b *bodyWalk) mayMention(n *tnode) bool {
+	start, end := n.start, n.end
+	if end-start > pruneSpan {
+		return true
+	}
+	if int(end) > len(b.s.src) || start > end {
+		return false
+	}
+	if start == end {
+		return false
+	}
+	text := unsafe.String(&b.s.src[start], end-start)
+	for _, needle := range b.needles {
+		if strings.Contains(text, needle) {
+			return true
+		}
+	}
+	return false
 }
 
 const thisNeedle = "this"
-
-// walkBuffers are the batches the C walk hands back, reused across one file's bodies.
-type walkBuffers struct {
-	raw   [64]C.cw_node
-	nodes [64]sitter.Node
-}
-
-// Nodes cross between go-tree-sitter and the walk above as raw tree-sitter
-// nodes; the two layouts must agree.
-var _ = [1]struct{}{}[unsafe.Sizeof(sitter.Node{})-unsafe.Sizeof(C.cw_node{})]
 
 // contextKindTable maps kind ids to what collectContextUses' walk does with
 // them: 1 for member_expression, 3 for variable_declarator, 2 for kinds it does
@@ -332,7 +248,7 @@ func contextKindTable(kinds []string) []byte {
 
 // roleOf follows an expression like `this.ctx.sql` or `sql` (an alias) to its
 // role. Chains are followed a few links deep, iteratively.
-func (b *bodyWalk) roleOf(n *sitter.Node) (ctxRole, paramInfo) {
+func (b *bodyWalk) roleOf(n *tnode) (ctxRole, paramInfo) {
 	s := b.s
 	var props [4]string
 	k := 0
@@ -359,13 +275,13 @@ func (b *bodyWalk) roleOf(n *sitter.Node) (ctxRole, paramInfo) {
 				return roleNone, param
 			}
 		case "member_expression":
-			prop := n.ChildByFieldId(s.g.fProperty)
+			prop := s.field(n, s.g.fProperty)
 			if k == len(props) || prop == nil {
 				return roleNone, param
 			}
 			props[k] = s.text(prop)
 			k++
-			n = n.ChildByFieldId(s.g.fObject)
+			n = s.field(n, s.g.fObject)
 		default:
 			return roleNone, param
 		}
@@ -378,13 +294,13 @@ func (b *bodyWalk) roleOf(n *sitter.Node) (ctxRole, paramInfo) {
 
 // member records n (`X.m`) when X is the handler context, the object context,
 // the SQL handle or a parameter.
-func (b *bodyWalk) member(n *sitter.Node) {
+func (b *bodyWalk) member(n *tnode) {
 	s := b.s
-	prop := n.ChildByFieldId(s.g.fProperty)
+	prop := s.field(n, s.g.fProperty)
 	if prop == nil || s.kind(prop) != "property_identifier" {
 		return
 	}
-	r, param := b.roleOf(n.ChildByFieldId(s.g.fObject))
+	r, param := b.roleOf(s.field(n, s.g.fObject))
 	switch {
 	case r == roleParam:
 		name := ""
@@ -404,21 +320,21 @@ func (b *bodyWalk) member(n *sitter.Node) {
 }
 
 // callFacts fills the call facts of use when n is the callee of a call.
-func (b *bodyWalk) callFacts(n *sitter.Node, use *ContextUse) {
+func (b *bodyWalk) callFacts(n *tnode, use *ContextUse) {
 	s := b.s
 	call := s.outerParent(n)
 	if call != nil && s.kind(call) == "assignment_expression" {
-		left := call.ChildByFieldId(s.g.fLeft)
-		use.Write = left != nil && s.unwrap(left).Id() == n.Id()
+		left := s.field(call, s.g.fLeft)
+		use.Write = left != nil && s.unwrap(left) == n
 		return
 	}
 	if !s.isCallee(call, n) {
 		return
 	}
 	use.Args = 0
-	for _, a := range s.namedChildren(call.ChildByFieldId(s.g.fArguments)) {
+	for _, a := range s.namedChildren(s.field(call, s.g.fArguments)) {
 		if use.Args == 0 {
-			use.DDL = containsFold(s.src[a.StartByte():a.EndByte()], "create ")
+			use.DDL = containsFold(s.src[a.start:a.end], "create ")
 		}
 		switch s.kind(a) {
 		case "spread_element":
@@ -450,10 +366,10 @@ func containsFold(b []byte, needle string) bool {
 // declare follows `const x = <context expression>` and
 // `const { a, b: c } = <context expression>`: the names become aliases and
 // the destructured keys are accesses.
-func (b *bodyWalk) declare(d *sitter.Node) {
+func (b *bodyWalk) declare(d *tnode) {
 	s := b.s
-	name := d.ChildByFieldId(s.g.fName)
-	value := d.ChildByFieldId(s.g.fValue)
+	name := s.field(d, s.g.fName)
+	value := s.field(d, s.g.fValue)
 	if name == nil || value == nil {
 		return
 	}
@@ -466,12 +382,12 @@ func (b *bodyWalk) declare(d *sitter.Node) {
 		b.alias(s.text(name), r)
 	case "object_pattern":
 		for _, p := range s.namedChildren(name) {
-			var key, local *sitter.Node
+			var key, local *tnode
 			switch s.kind(p) {
 			case "shorthand_property_identifier_pattern":
 				key, local = p, p
 			case "pair_pattern":
-				key, local = p.ChildByFieldId(s.g.fKey), p.ChildByFieldId(s.g.fValue)
+				key, local = s.field(p, s.g.fKey), s.field(p, s.g.fValue)
 			default:
 				continue
 			}

@@ -5,12 +5,10 @@ package analysis
 
 import (
 	"strings"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // extractMethods records each entry of the `methods` object literal in source order.
-func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel) {
+func (s *syntax) extractMethods(def *Definition, obj *tnode, top *topLevel) {
 	if obj == nil || s.kind(obj) != "object" {
 		return
 	}
@@ -22,12 +20,12 @@ func (s *syntax) extractMethods(def *Definition, obj *sitter.Node, top *topLevel
 // extractMethod records one entry of the `methods` object (appending to
 // def.Methods, and to its Unknowns, ContextUses and ParamUses). It is also how
 // a document re-extracts the one method an edit touched (document_incremental.go).
-func (s *syntax) extractMethod(def *Definition, prop *sitter.Node, top *topLevel) {
+func (s *syntax) extractMethod(def *Definition, prop *tnode, top *topLevel) {
 	var m Method
 	var key propertyKey
 	switch s.kind(prop) {
 	case "method_definition":
-		key = s.keyOf(prop.ChildByFieldId(s.g.fName))
+		key = s.keyOf(s.field(prop, s.g.fName))
 		m.Form, m.Kind = FormMethod, KindFunction
 		if s.isAccessor(prop) {
 			// get m() {} defines a property whose value is whatever the getter returns.
@@ -36,8 +34,8 @@ func (s *syntax) extractMethod(def *Definition, prop *sitter.Node, top *topLevel
 			s.fillSignature(&m, prop)
 		}
 	case "pair":
-		key = s.keyOf(prop.ChildByFieldId(s.g.fKey))
-		value := s.unwrap(prop.ChildByFieldId(s.g.fValue))
+		key = s.keyOf(s.field(prop, s.g.fKey))
+		value := s.unwrap(s.field(prop, s.g.fValue))
 		if value == nil {
 			return
 		}
@@ -55,7 +53,7 @@ func (s *syntax) extractMethod(def *Definition, prop *sitter.Node, top *topLevel
 				m.Kind = KindFunction
 				s.fillSignature(&m, fn)
 			} else if m.Kind == KindUnknown {
-				def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(value), Reason: "the value of method " + s.keyOf(prop.ChildByFieldId(s.g.fKey)).name + " is not statically known"})
+				def.Unknowns = append(def.Unknowns, Unknown{At: s.rng(value), Reason: "the value of method " + s.keyOf(s.field(prop, s.g.fKey)).name + " is not statically known"})
 			}
 		}
 	case "shorthand_property_identifier":
@@ -98,13 +96,9 @@ func (s *syntax) extractMethod(def *Definition, prop *sitter.Node, top *topLevel
 }
 
 // isAccessor reports a `get x()` / `set x()` method definition.
-func (s *syntax) isAccessor(n *sitter.Node) bool {
-	for i := uint(0); i < n.ChildCount(); i++ {
-		c := n.Child(i)
-		if c == nil {
-			continue
-		}
-		if c.IsNamed() {
+func (s *syntax) isAccessor(n *tnode) bool {
+	for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+		if c.named() {
 			// Modifiers come before the name; the first named child that is not a
 			// modifier is the name.
 			switch s.kind(c) {
@@ -122,30 +116,26 @@ func (s *syntax) isAccessor(n *sitter.Node) bool {
 
 // fillSignature copies async-ness, parameters and return annotation of a
 // function-like node (method definition, arrow, function expression or declaration).
-func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
-	for i := uint(0); i < fn.ChildCount(); i++ {
-		c := fn.Child(i)
-		if c == nil {
-			continue
-		}
-		if !c.IsNamed() && s.kind(c) == "async" {
+func (s *syntax) fillSignature(m *Method, fn *tnode) {
+	for c := s.firstChild(fn); c != nil; c = s.nextSibling(c) {
+		if !c.named() && s.kind(c) == "async" {
 			m.Async = true
 			break
 		}
-		if c.IsNamed() && s.kind(c) != "accessibility_modifier" && s.kind(c) != "override_modifier" &&
+		if c.named() && s.kind(c) != "accessibility_modifier" && s.kind(c) != "override_modifier" &&
 			s.kind(c) != "decorator" && s.kind(c) != "comment" {
 			break // past the modifiers: async would have come first
 		}
 	}
-	if rt := fn.ChildByFieldId(s.g.fReturnType); rt != nil {
+	if rt := s.field(fn, s.g.fReturnType); rt != nil {
 		m.ReturnType = s.annotationText(rt)
 	}
-	if p := fn.ChildByFieldId(s.g.fParameter); p != nil {
+	if p := s.field(fn, s.g.fParameter); p != nil {
 		// x => ...: a single identifier without parentheses.
 		m.Params = []Param{{Name: s.text(p)}}
 		return
 	}
-	params := fn.ChildByFieldId(s.g.fParameters)
+	params := s.field(fn, s.g.fParameters)
 	if params == nil {
 		return
 	}
@@ -159,9 +149,9 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 		default:
 			continue
 		}
-		pattern := p.ChildByFieldId(s.g.fPattern)
+		pattern := s.field(p, s.g.fPattern)
 		if pattern == nil {
-			pattern = p.ChildByFieldId(s.g.fName)
+			pattern = s.field(p, s.g.fName)
 		}
 		if pattern == nil {
 			continue
@@ -176,10 +166,10 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 			}
 		}
 		param.Name = s.text(pattern)
-		if t := p.ChildByFieldId(s.g.fType); t != nil {
+		if t := s.field(p, s.g.fType); t != nil {
 			param.Type = s.annotationText(t)
 		}
-		if v := p.ChildByFieldId(s.g.fValue); v != nil {
+		if v := s.field(p, s.g.fValue); v != nil {
 			param.Default = s.text(v)
 			param.DefaultKin, _, _ = s.classify(v)
 		}
@@ -188,7 +178,7 @@ func (s *syntax) fillSignature(m *Method, fn *sitter.Node) {
 }
 
 // annotationText is a type annotation's text without its leading colon.
-func (s *syntax) annotationText(n *sitter.Node) string {
+func (s *syntax) annotationText(n *tnode) string {
 	if s.kind(n) == "type_annotation" {
 		if t := s.firstNamed(n); t != nil {
 			return s.text(t)
@@ -198,7 +188,7 @@ func (s *syntax) annotationText(n *sitter.Node) string {
 }
 
 // methodFunction is the function behind a methods entry, or nil.
-func (s *syntax) methodFunction(prop *sitter.Node, top *topLevel) *sitter.Node {
+func (s *syntax) methodFunction(prop *tnode, top *topLevel) *tnode {
 	switch s.kind(prop) {
 	case "method_definition":
 		if s.isAccessor(prop) {
@@ -206,7 +196,7 @@ func (s *syntax) methodFunction(prop *sitter.Node, top *topLevel) *sitter.Node {
 		}
 		return prop
 	case "pair":
-		return s.functionValue(prop.ChildByFieldId(s.g.fValue), top)
+		return s.functionValue(s.field(prop, s.g.fValue), top)
 	case "shorthand_property_identifier":
 		return s.resolveFunction(prop, top)
 	}

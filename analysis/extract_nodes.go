@@ -5,9 +5,11 @@
 package analysis
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 
@@ -18,86 +20,181 @@ import (
 const maxParseErrors = 20
 
 // syntax is one parsed file seen through one grammar: the helpers every
-// extractor needs. It only lives while its tree is open.
+// extractor needs, over a flat copy of the tree (flat.go). It only lives until
+// release.
 type syntax struct {
 	g   *grammar
 	src []byte
 	idx *textpos.LineIndex[[]byte]
 
-	walkBuf *walkBuffers // the context walk's batches (extract_context.go)
+	nodes   []tnode // the copied subtree; nodes[0] is its root
+	release func()
+	// prunedRead is set when a read reached below a pruned node (an
+	// incremental copy, flat.go): the result is then incomplete.
+	prunedRead bool
 }
 
-// kind is n.Kind() without a cgo string conversion.
-func (s *syntax) kind(n *sitter.Node) string {
-	if id := int(n.KindId()); id < len(s.g.kinds) {
-		return s.g.kinds[id]
+// newSyntax copies the subtree at n (see flatten) for the extractors. The
+// caller must call release once it holds no node any more.
+func newSyntax(g *grammar, src []byte, n *sitter.Node, prune, keep [2]uint32) *syntax {
+	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
+	s.nodes, s.release = flatten(n, prune, keep)
+	return s
+}
+
+// root is the copied subtree's root.
+func (s *syntax) root() *tnode { return &s.nodes[0] }
+
+// at is the node at index i.
+func (s *syntax) at(i int32) *tnode { return &s.nodes[i] }
+
+func (s *syntax) index(n *tnode) uint32 {
+	return uint32((uintptr(unsafe.Pointer(n)) - uintptr(unsafe.Pointer(&s.nodes[0]))) / unsafe.Sizeof(tnode{}))
+}
+
+// kind is n's kind name.
+func (s *syntax) kind(n *tnode) string {
+	if int(n.sym) < len(s.g.kinds) {
+		return s.g.kinds[n.sym]
 	}
-	return n.Kind()
+	if n.sym == symError {
+		return "ERROR"
+	}
+	return s.g.lang.NodeKindForId(n.sym)
 }
 
-func (s *syntax) text(n *sitter.Node) string {
+func (s *syntax) text(n *tnode) string {
 	if n == nil {
 		return ""
 	}
-	return string(s.src[n.StartByte():n.EndByte()])
+	return string(s.src[n.start:n.end])
 }
 
-func (s *syntax) rng(n *sitter.Node) Range {
-	return s.idx.Range(int(n.StartByte()), int(n.EndByte()))
+func (s *syntax) rng(n *tnode) Range {
+	return s.idx.Range(int(n.start), int(n.end))
 }
 
-// namedChildren returns n's named children without comments. Wide nodes are
-// walked with a cursor: Child(i) costs O(i), which would be quadratic on the
-// flat, wide ERROR nodes hostile input produces.
-func (s *syntax) namedChildren(n *sitter.Node) []*sitter.Node {
+// parent is n's parent in the copy (nil for its root).
+func (s *syntax) parent(n *tnode) *tnode {
+	if n.parent < 0 {
+		return nil
+	}
+	return &s.nodes[n.parent]
+}
+
+// firstChild is n's first child (named or not), or nil.
+func (s *syntax) firstChild(n *tnode) *tnode {
 	if n == nil {
 		return nil
 	}
-	if count := n.ChildCount(); count <= 16 {
-		// Small nodes (nearly all): indexing avoids allocating a cursor.
-		out := make([]*sitter.Node, 0, count)
-		for i := uint(0); i < count; i++ {
-			if child := n.Child(i); child != nil && child.IsNamed() && s.kind(child) != "comment" {
-				out = append(out, child)
-			}
-		}
-		return out
-	}
-	c := n.Walk()
-	defer c.Close()
-	if !c.GotoFirstChild() {
+	if n.flags&fPruned != 0 {
+		s.prunedRead = true
 		return nil
 	}
-	var out []*sitter.Node
-	for {
-		if child := c.Node(); child.IsNamed() && s.kind(child) != "comment" {
-			out = append(out, child)
-		}
-		if !c.GotoNextSibling() {
-			return out
-		}
+	i := s.index(n) + 1
+	if i >= n.next {
+		return nil
 	}
+	return &s.nodes[i]
 }
 
-// firstNamed returns n's first named child that is not a comment.
-func (s *syntax) firstNamed(n *sitter.Node) *sitter.Node {
-	if n == nil {
+// nextSibling is the child of c's parent after c, or nil.
+func (s *syntax) nextSibling(c *tnode) *tnode {
+	if c.parent < 0 || c.next >= s.nodes[c.parent].next {
 		return nil
 	}
-	count := n.NamedChildCount()
-	for i := uint(0); i < count; i++ {
-		c := n.NamedChild(i)
-		if c != nil && s.kind(c) != "comment" {
+	return &s.nodes[c.next]
+}
+
+// field is n's first child in field f (tree-sitter's ChildByFieldId), or nil.
+func (s *syntax) field(n *tnode, f uint16) *tnode {
+	if f == 0 || n.isError() {
+		return nil // an ERROR node's production has no fields
+	}
+	for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+		if c.field == f {
 			return c
 		}
 	}
 	return nil
 }
 
+// namedDescendant is the smallest named node of the copy spanning [start,
+// end), found as tree-sitter's NamedDescendantForByteRange finds it.
+func (s *syntax) namedDescendant(start, end uint32) *tnode {
+	if start > end {
+		return nil
+	}
+	n := s.root()
+	last := n
+	for {
+		var next *tnode
+		for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+			if c.end < end {
+				continue
+			}
+			if empty := c.start == c.end; (empty && c.end < start) || (!empty && c.end <= start) {
+				continue
+			}
+			if start < c.start {
+				break
+			}
+			next = c
+			break
+		}
+		if next == nil {
+			return last
+		}
+		n = next
+		if n.named() {
+			last = n
+		}
+	}
+}
+
+// isComment reports a comment node (comments are named extras).
+func (s *syntax) isComment(n *tnode) bool { return s.kind(n) == "comment" }
+
+// namedChildren yields n's named children without comments, with their position.
+func (s *syntax) namedChildren(n *tnode) iter.Seq2[int, *tnode] {
+	return func(yield func(int, *tnode) bool) {
+		i := 0
+		for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+			if c.named() && !s.isComment(c) {
+				if !yield(i, c) {
+					return
+				}
+				i++
+			}
+		}
+	}
+}
+
+// firstNamed returns n's first named child that is not a comment.
+func (s *syntax) firstNamed(n *tnode) *tnode {
+	for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+		if c.named() && !s.isComment(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// lastNamed returns n's last named child that is not a comment.
+func (s *syntax) lastNamed(n *tnode) *tnode {
+	var last *tnode
+	for c := s.firstChild(n); c != nil; c = s.nextSibling(c) {
+		if c.named() && !s.isComment(c) {
+			last = c
+		}
+	}
+	return last
+}
+
 // unwrap strips what does not change an expression's value: parentheses,
 // `as T`, `satisfies T`, `x!` and `<T>x`. Bounded, so hostile nesting cannot
 // make it spin; what is left after the bound is returned as is.
-func (s *syntax) unwrap(n *sitter.Node) *sitter.Node {
+func (s *syntax) unwrap(n *tnode) *tnode {
 	for i := 0; n != nil && i < 64; i++ {
 		switch s.kind(n) {
 		case "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression":
@@ -108,11 +205,11 @@ func (s *syntax) unwrap(n *sitter.Node) *sitter.Node {
 			n = next
 		case "type_assertion":
 			// <T>expr: the expression is the last named child.
-			kids := s.namedChildren(n)
-			if len(kids) == 0 {
+			last := s.lastNamed(n)
+			if last == nil {
 				return n
 			}
-			n = kids[len(kids)-1]
+			n = last
 		default:
 			return n
 		}
@@ -121,7 +218,7 @@ func (s *syntax) unwrap(n *sitter.Node) *sitter.Node {
 }
 
 // unwrapAwait is unwrap that also looks through `await`.
-func (s *syntax) unwrapAwait(n *sitter.Node) *sitter.Node {
+func (s *syntax) unwrapAwait(n *tnode) *tnode {
 	for i := 0; n != nil && i < 8; i++ {
 		n = s.unwrap(n)
 		if n == nil || s.kind(n) != "await_expression" {
@@ -144,7 +241,7 @@ func isFunctionKind(kind string) bool {
 
 // classify says what kind of value an expression is, as far as syntax tells.
 // For strings it also returns the value; for booleans, whether it is true.
-func (s *syntax) classify(n *sitter.Node) (kind ValueKind, str string, b bool) {
+func (s *syntax) classify(n *tnode) (kind ValueKind, str string, b bool) {
 	n = s.unwrap(n)
 	if n == nil {
 		return KindUnknown, "", false
@@ -165,9 +262,9 @@ func (s *syntax) classify(n *sitter.Node) (kind ValueKind, str string, b bool) {
 	case k == "number":
 		return KindNumber, "", false
 	case k == "unary_expression":
-		arg := s.unwrap(n.ChildByFieldId(s.g.fArgument))
+		arg := s.unwrap(s.field(n, s.g.fArgument))
 		if arg != nil && s.kind(arg) == "number" {
-			op := s.text(n.ChildByFieldId(s.g.fOperator))
+			op := s.text(s.field(n, s.g.fOperator))
 			if op == "-" || op == "+" {
 				return KindNumber, "", false
 			}
@@ -187,8 +284,8 @@ func (s *syntax) classify(n *sitter.Node) (kind ValueKind, str string, b bool) {
 }
 
 // stringValue decodes a string literal node (quotes excluded, escapes decoded).
-func (s *syntax) stringValue(n *sitter.Node) string {
-	inner := s.src[n.StartByte():n.EndByte()]
+func (s *syntax) stringValue(n *tnode) string {
+	inner := s.src[n.start:n.end]
 	if len(inner) >= 2 {
 		inner = inner[1 : len(inner)-1]
 	}
@@ -196,13 +293,13 @@ func (s *syntax) stringValue(n *sitter.Node) string {
 }
 
 // templateValue decodes a template literal without substitutions.
-func (s *syntax) templateValue(n *sitter.Node) (string, bool) {
+func (s *syntax) templateValue(n *tnode) (string, bool) {
 	for _, c := range s.namedChildren(n) {
 		if s.kind(c) == "template_substitution" {
 			return "", false
 		}
 	}
-	inner := s.src[n.StartByte():n.EndByte()]
+	inner := s.src[n.start:n.end]
 	if len(inner) >= 2 {
 		inner = inner[1 : len(inner)-1]
 	}
@@ -210,8 +307,8 @@ func (s *syntax) templateValue(n *sitter.Node) (string, bool) {
 }
 
 // stringContentRange is the span inside a string literal's quotes.
-func (s *syntax) stringContentRange(n *sitter.Node) Range {
-	start, end := int(n.StartByte()), int(n.EndByte())
+func (s *syntax) stringContentRange(n *tnode) Range {
+	start, end := int(n.start), int(n.end)
 	if end-start >= 2 {
 		start, end = start+1, end-1
 	}
@@ -285,54 +382,49 @@ func unescapeJS(b []byte) string {
 }
 
 // collectParseErrors returns the ranges of ERROR and MISSING nodes, in source
-// order, at most maxParseErrors. Iterative: deep trees cannot exhaust the stack,
-// and subtrees without errors are skipped.
-func (s *syntax) collectParseErrors(root *sitter.Node) []Range {
-	if !root.HasError() {
+// order, at most maxParseErrors. Subtrees without errors are skipped.
+func (s *syntax) collectParseErrors(root *tnode) []Range {
+	if !root.hasError() {
 		return nil
 	}
 	var out []Range
-	c := root.Walk()
-	defer c.Close()
-	for {
-		n := c.Node()
-		descend := false
+	for i := s.index(root); i < root.next; {
+		n := &s.nodes[i]
 		switch {
-		case n.IsMissing():
+		case n.missing(), n.isError():
 			out = append(out, s.rng(n))
-		case n.IsError():
-			out = append(out, s.rng(n))
-		case n.HasError():
-			descend = true
+		case n.hasError():
+			if n.flags&fPruned != 0 {
+				s.prunedRead = true
+			}
+			i++ // descend
+			if len(out) >= maxParseErrors {
+				return out
+			}
+			continue
 		}
 		if len(out) >= maxParseErrors {
 			return out
 		}
-		if descend && c.GotoFirstChild() {
-			continue
-		}
-		for !c.GotoNextSibling() {
-			if !c.GotoParent() {
-				return out
-			}
-		}
+		i = n.next
 	}
+	return out
 }
 
 // outerParent is n's parent, looking through parentheses and `x!`.
-func (s *syntax) outerParent(n *sitter.Node) *sitter.Node {
-	p := n.Parent()
+func (s *syntax) outerParent(n *tnode) *tnode {
+	p := s.parent(n)
 	for p != nil && (s.kind(p) == "parenthesized_expression" || s.kind(p) == "non_null_expression") {
-		p = p.Parent()
+		p = s.parent(p)
 	}
 	return p
 }
 
 // isCallee reports whether call is a call_expression calling n.
-func (s *syntax) isCallee(call, n *sitter.Node) bool {
+func (s *syntax) isCallee(call, n *tnode) bool {
 	if call == nil || s.kind(call) != "call_expression" {
 		return false
 	}
-	fn := s.unwrap(call.ChildByFieldId(s.g.fFunction))
-	return fn != nil && fn.Id() == n.Id()
+	fn := s.unwrap(s.field(call, s.g.fFunction))
+	return fn != nil && fn == n
 }

@@ -4,10 +4,6 @@
 
 package analysis
 
-import (
-	sitter "github.com/tree-sitter/go-tree-sitter"
-)
-
 // importBinding is what one local name was imported as.
 type importBinding struct {
 	module   string
@@ -18,22 +14,22 @@ type importBinding struct {
 // topLevel is what a module declares at its top level.
 type topLevel struct {
 	imports map[string]importBinding // local name -> import
-	values  map[string]*sitter.Node  // const/let/var name -> initialiser (last wins)
-	funcs   map[string]*sitter.Node  // function declarations by name
+	values  map[string]*tnode        // const/let/var name -> initialiser (last wins)
+	funcs   map[string]*tnode        // function declarations by name
 	types   map[string]bool          // interface/type/class/enum names declared here
 
-	defaultStmt  *sitter.Node // the statement that makes the default export
-	defaultValue *sitter.Node // the exported expression (nil for `export default function/class`)
-	defaultDecl  bool         // the default export is a function/class declaration
+	defaultStmt  *tnode // the statement that makes the default export
+	defaultValue *tnode // the exported expression (nil for `export default function/class`)
+	defaultDecl  bool   // the default export is a function/class declaration
 
 	exportedTypes []string
 }
 
-func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
+func (s *syntax) scanTopLevel(root *tnode) *topLevel {
 	t := &topLevel{
 		imports: map[string]importBinding{},
-		values:  map[string]*sitter.Node{},
-		funcs:   map[string]*sitter.Node{},
+		values:  map[string]*tnode{},
+		funcs:   map[string]*tnode{},
 		types:   map[string]bool{},
 	}
 	var exportedNames []string // names exported by `export { A, B }`, resolved to types at the end
@@ -51,12 +47,12 @@ func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
 		case "lexical_declaration", "variable_declaration":
 			s.scanDeclaration(stmt, t)
 		case "function_declaration", "generator_function_declaration":
-			if name := stmt.ChildByFieldId(s.g.fName); name != nil {
+			if name := s.field(stmt, s.g.fName); name != nil {
 				t.funcs[s.text(name)] = stmt
 			}
 		case "interface_declaration", "type_alias_declaration", "class_declaration",
 			"abstract_class_declaration", "enum_declaration":
-			if name := stmt.ChildByFieldId(s.g.fName); name != nil {
+			if name := s.field(stmt, s.g.fName); name != nil {
 				t.types[s.text(name)] = true
 			}
 		case "export_statement":
@@ -71,8 +67,8 @@ func (s *syntax) scanTopLevel(root *sitter.Node) *topLevel {
 	return t
 }
 
-func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
-	src := stmt.ChildByFieldId(s.g.fSource)
+func (s *syntax) scanImport(stmt *tnode, t *topLevel) {
+	src := s.field(stmt, s.g.fSource)
 	if src == nil || s.kind(src) != "string" {
 		return
 	}
@@ -95,7 +91,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 					if s.kind(spec) != "import_specifier" {
 						continue
 					}
-					nameNode := spec.ChildByFieldId(s.g.fName)
+					nameNode := s.field(spec, s.g.fName)
 					if nameNode == nil {
 						continue
 					}
@@ -104,7 +100,7 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 						imported = s.stringValue(nameNode)
 					}
 					local := imported
-					if alias := spec.ChildByFieldId(s.g.fAlias); alias != nil {
+					if alias := s.field(spec, s.g.fAlias); alias != nil {
 						local = s.text(alias)
 					}
 					t.imports[local] = importBinding{module: module, imported: imported, at: at}
@@ -114,31 +110,31 @@ func (s *syntax) scanImport(stmt *sitter.Node, t *topLevel) {
 	}
 }
 
-func (s *syntax) scanDeclaration(stmt *sitter.Node, t *topLevel) {
+func (s *syntax) scanDeclaration(stmt *tnode, t *topLevel) {
 	for _, d := range s.namedChildren(stmt) {
 		if s.kind(d) != "variable_declarator" {
 			continue
 		}
-		name := d.ChildByFieldId(s.g.fName)
+		name := s.field(d, s.g.fName)
 		if name == nil || s.kind(name) != "identifier" {
 			continue
 		}
-		t.values[s.text(name)] = d.ChildByFieldId(s.g.fValue) // nil when uninitialised
+		t.values[s.text(name)] = s.field(d, s.g.fValue) // nil when uninitialised
 	}
 }
 
 // scanExport records one export statement; it returns names exported through
 // an export clause (`export { A }`), which may be types.
-func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)) []string {
+func (s *syntax) scanExport(stmt *tnode, t *topLevel, addType func(string)) []string {
 	isDefault := false
-	for i := uint(0); i < stmt.ChildCount(); i++ {
-		if c := stmt.Child(i); c != nil && !c.IsNamed() && s.kind(c) == "default" {
+	for c := s.firstChild(stmt); c != nil; c = s.nextSibling(c) {
+		if !c.named() && s.kind(c) == "default" {
 			isDefault = true
 			break
 		}
 	}
-	if decl := stmt.ChildByFieldId(s.g.fDeclaration); decl != nil {
-		name := decl.ChildByFieldId(s.g.fName)
+	if decl := s.field(stmt, s.g.fDeclaration); decl != nil {
+		name := s.field(decl, s.g.fName)
 		switch s.kind(decl) {
 		case "interface_declaration", "type_alias_declaration", "class_declaration",
 			"abstract_class_declaration", "enum_declaration":
@@ -159,7 +155,7 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 		return nil
 	}
 	if isDefault {
-		t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, stmt.ChildByFieldId(s.g.fValue), false
+		t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, s.field(stmt, s.g.fValue), false
 		if t.defaultValue == nil {
 			// `export default class {}` / `export default function () {}` parse as
 			// expressions without the value field in some grammar versions.
@@ -176,16 +172,16 @@ func (s *syntax) scanExport(stmt *sitter.Node, t *topLevel, addType func(string)
 		if s.kind(c) != "export_clause" {
 			continue
 		}
-		fromModule := stmt.ChildByFieldId(s.g.fSource) != nil
+		fromModule := s.field(stmt, s.g.fSource) != nil
 		for _, spec := range s.namedChildren(c) {
 			if s.kind(spec) != "export_specifier" {
 				continue
 			}
-			name := spec.ChildByFieldId(s.g.fName)
+			name := s.field(spec, s.g.fName)
 			if name == nil {
 				continue
 			}
-			alias := spec.ChildByFieldId(s.g.fAlias)
+			alias := s.field(spec, s.g.fAlias)
 			if alias != nil && s.text(alias) == "default" && !fromModule {
 				// export { x as default }
 				t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, name, false
@@ -208,7 +204,7 @@ func (t *topLevel) declares(name string) bool {
 
 // resolveLocal follows an identifier to the initialiser of a top-level const
 // (a few hops: `const a = b; const b = ...`). Anything else is returned as is.
-func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
+func (s *syntax) resolveLocal(n *tnode, t *topLevel) *tnode {
 	for i := 0; i < 4; i++ {
 		n = s.unwrap(n)
 		if n == nil || !isIdentifierKind(s.kind(n)) {
@@ -225,7 +221,7 @@ func (s *syntax) resolveLocal(n *sitter.Node, t *topLevel) *sitter.Node {
 
 // resolveFunction returns the function an identifier names at top level
 // (a function declaration or a const initialised with a function), or nil.
-func (s *syntax) resolveFunction(n *sitter.Node, t *topLevel) *sitter.Node {
+func (s *syntax) resolveFunction(n *tnode, t *topLevel) *tnode {
 	n = s.unwrap(n)
 	if n == nil || !isIdentifierKind(s.kind(n)) {
 		return nil

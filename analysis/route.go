@@ -7,8 +7,6 @@ import (
 	"sort"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
-
-	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 )
 
 // BindingsModules are the module specifiers whose durableObjects and
@@ -84,12 +82,13 @@ type routeScope struct {
 type pendingCall struct {
 	receiver string
 	method   string
-	call     sitter.Node // the call; the tree is open until the walk ends
+	call     *tnode // the call; the copy lives until the walk ends
 }
 
 func extractRouteFromTree(path string, g *grammar, src []byte, tree *sitter.Tree) *RouteFile {
-	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
-	root := tree.RootNode()
+	s := newSyntax(g, src, tree.RootNode(), noPrune, noPrune)
+	defer s.release()
+	root := s.root()
 	top := s.scanTopLevel(root)
 	names := &routeNames{durableObjects: map[string]bool{}, getDurableObject: map[string]bool{}, namespaces: map[string]bool{}}
 	for local, imp := range top.imports {
@@ -122,29 +121,24 @@ type routeWalker struct {
 	scopes []*routeScope
 }
 
-// walk visits every node once with a TreeCursor (no recursion), keeping a stack
-// of function scopes by depth.
-func (w *routeWalker) walk(root *sitter.Node) {
-	c := root.Walk()
-	defer c.Close()
+// walk visits every node once in source order (no recursion), keeping a
+// stack of function scopes by depth.
+func (w *routeWalker) walk(root *tnode) {
+	s := w.s
 	w.scopes = []*routeScope{newRouteScope(0)}
-	depth := 0
-	for {
+	// ends holds the subtree ends of the node's ancestors: its depth is their number.
+	var ends []uint32
+	for i := s.index(root); i < root.next; i++ {
+		for len(ends) > 0 && ends[len(ends)-1] <= i {
+			ends = ends[:len(ends)-1]
+		}
+		depth := len(ends)
 		w.popScopes(depth)
-		n := c.Node()
+		n := &s.nodes[i]
 		w.visit(n, depth)
-		if c.GotoFirstChild() {
-			depth++
-			continue
-		}
-		for !c.GotoNextSibling() {
-			if !c.GotoParent() {
-				w.popScopes(-1)
-				return
-			}
-			depth--
-		}
+		ends = append(ends, n.next)
 	}
+	w.popScopes(-1)
 }
 
 func newRouteScope(depth int) *routeScope {
@@ -168,7 +162,7 @@ func (w *routeWalker) popScopes(depth int) {
 		}
 		for _, p := range sc.pending {
 			if obj, ok := sc.stubs[p.receiver]; ok {
-				w.addStubCall(obj, p.method, &p.call)
+				w.addStubCall(obj, p.method, p.call)
 			} else if !sc.declared[p.receiver] && parent != nil {
 				parent.pending = append(parent.pending, p)
 			}
@@ -185,31 +179,31 @@ func (sc *routeScope) declare(name string) {
 
 func (w *routeWalker) scope() *routeScope { return w.scopes[len(w.scopes)-1] }
 
-func (w *routeWalker) visit(n *sitter.Node, depth int) {
+func (w *routeWalker) visit(n *tnode, depth int) {
 	s, g := w.s, w.s.g
 	switch s.kind(n) {
 	case "function_declaration", "function_expression", "function", "arrow_function", "method_definition",
 		"generator_function", "generator_function_declaration", "class_static_block":
 		sc := newRouteScope(depth)
 		w.scopes = append(w.scopes, sc)
-		if p := n.ChildByFieldId(g.fParameter); p != nil {
+		if p := s.field(n, g.fParameter); p != nil {
 			sc.declare(s.text(p))
 		}
-		for _, p := range s.namedChildren(n.ChildByFieldId(g.fParameters)) {
-			if pat := p.ChildByFieldId(g.fPattern); pat != nil && s.kind(pat) == "identifier" {
+		for _, p := range s.namedChildren(s.field(n, g.fParameters)) {
+			if pat := s.field(p, g.fPattern); pat != nil && s.kind(pat) == "identifier" {
 				sc.declare(s.text(pat))
 			}
 		}
 	case "variable_declarator":
-		name := n.ChildByFieldId(g.fName)
+		name := s.field(n, g.fName)
 		if name != nil && s.kind(name) == "object_pattern" {
-			w.visitDestructuring(name, n.ChildByFieldId(g.fValue))
+			w.visitDestructuring(name, s.field(n, g.fValue))
 			return
 		}
 		if name == nil || s.kind(name) != "identifier" {
 			return
 		}
-		value := n.ChildByFieldId(g.fValue)
+		value := s.field(n, g.fValue)
 		sc := w.scope()
 		if obj, ok := w.stubSource(value); ok {
 			if sc.stubs == nil {
@@ -225,8 +219,8 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 			sc.declare(s.text(name))
 		}
 	case "member_expression":
-		obj := n.ChildByFieldId(g.fObject)
-		prop := n.ChildByFieldId(g.fProperty)
+		obj := s.field(n, g.fObject)
+		prop := s.field(n, g.fProperty)
 		if prop == nil {
 			return
 		}
@@ -240,10 +234,10 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 			w.add(ref)
 		}
 	case "subscript_expression":
-		if !w.isDurableObjects(n.ChildByFieldId(g.fObject)) {
+		if !w.isDurableObjects(s.field(n, g.fObject)) {
 			return
 		}
-		if idx := s.unwrap(n.ChildByFieldId(g.fIndex)); idx != nil && s.kind(idx) == "string" {
+		if idx := s.unwrap(s.field(n, g.fIndex)); idx != nil && s.kind(idx) == "string" {
 			w.add(RouteRef{Kind: RefObjectProperty, Object: s.stringValue(idx), At: s.stringContentRange(idx)})
 		}
 	case "call_expression":
@@ -253,19 +247,19 @@ func (w *routeWalker) visit(n *sitter.Node, depth int) {
 
 // visitDestructuring handles `const { Counter, ChatRoom: room } = durableObjects`:
 // each key is a reference, and each local a namespace for later `.get(...)`.
-func (w *routeWalker) visitDestructuring(pattern, value *sitter.Node) {
+func (w *routeWalker) visitDestructuring(pattern, value *tnode) {
 	s, g := w.s, w.s.g
 	if !w.isDurableObjects(value) {
 		return
 	}
 	sc := w.scope()
 	for _, p := range s.namedChildren(pattern) {
-		var key, local *sitter.Node
+		var key, local *tnode
 		switch s.kind(p) {
 		case "shorthand_property_identifier_pattern":
 			key, local = p, p
 		case "pair_pattern":
-			key, local = p.ChildByFieldId(g.fKey), p.ChildByFieldId(g.fValue)
+			key, local = s.field(p, g.fKey), s.field(p, g.fValue)
 		default:
 			continue // rest patterns and defaults: nothing statically named
 		}
@@ -291,14 +285,14 @@ func (w *routeWalker) visitDestructuring(pattern, value *sitter.Node) {
 
 func (w *routeWalker) add(r RouteRef) { w.rf.Refs = append(w.rf.Refs, r) }
 
-func (w *routeWalker) visitCall(n *sitter.Node) {
+func (w *routeWalker) visitCall(n *tnode) {
 	s, g := w.s, w.s.g
-	fn := s.unwrap(n.ChildByFieldId(g.fFunction))
+	fn := s.unwrap(s.field(n, g.fFunction))
 	if fn == nil {
 		return
 	}
 	if w.isGetDurableObject(fn) {
-		if arg := s.unwrap(s.firstNamed(n.ChildByFieldId(g.fArguments))); arg != nil && s.kind(arg) == "string" {
+		if arg := s.unwrap(s.firstNamed(s.field(n, g.fArguments))); arg != nil && s.kind(arg) == "string" {
 			w.add(RouteRef{Kind: RefGetCall, Object: s.stringValue(arg), At: s.stringContentRange(arg)})
 		}
 		return
@@ -306,8 +300,8 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 	if s.kind(fn) != "member_expression" {
 		return
 	}
-	prop := fn.ChildByFieldId(g.fProperty)
-	recv := s.unwrapAwait(fn.ChildByFieldId(g.fObject))
+	prop := s.field(fn, g.fProperty)
+	recv := s.unwrapAwait(s.field(fn, g.fObject))
 	if prop == nil || recv == nil || s.kind(prop) != "property_identifier" {
 		return
 	}
@@ -316,7 +310,7 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 		return
 	}
 	if s.kind(recv) == "identifier" {
-		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, call: *n})
+		w.scope().pending = append(w.scope().pending, pendingCall{receiver: s.text(recv), method: method, call: n})
 		return
 	}
 	// durableObjects.Counter.get(id).increment(): the stub is used directly.
@@ -326,25 +320,26 @@ func (w *routeWalker) visitCall(n *sitter.Node) {
 }
 
 // addStubCall records a call of method on a stub of obj.
-func (w *routeWalker) addStubCall(obj, method string, call *sitter.Node) {
-	fn := w.s.unwrap(call.ChildByFieldId(w.s.g.fFunction))
-	ref := RouteRef{Kind: RefStubMethod, Object: obj, Method: method, At: w.s.rng(fn.ChildByFieldId(w.s.g.fProperty))}
+func (w *routeWalker) addStubCall(obj, method string, call *tnode) {
+	s := w.s
+	fn := s.unwrap(s.field(call, s.g.fFunction))
+	ref := RouteRef{Kind: RefStubMethod, Object: obj, Method: method, At: s.rng(s.field(fn, s.g.fProperty))}
 	w.argFacts(call, &ref)
 	w.add(ref)
 }
 
 // callFacts fills ref's call facts when the member expression n is called.
-func (w *routeWalker) callFacts(n *sitter.Node, ref *RouteRef) {
+func (w *routeWalker) callFacts(n *tnode, ref *RouteRef) {
 	if call := w.s.outerParent(n); w.s.isCallee(call, n) {
 		w.argFacts(call, ref)
 	}
 }
 
 // argFacts records the arguments of call: how many, a spread, the first one's kind.
-func (w *routeWalker) argFacts(call *sitter.Node, ref *RouteRef) {
+func (w *routeWalker) argFacts(call *tnode, ref *RouteRef) {
 	s := w.s
 	ref.Args = 0
-	for _, a := range s.namedChildren(call.ChildByFieldId(s.g.fArguments)) {
+	for _, a := range s.namedChildren(s.field(call, s.g.fArguments)) {
 		if ref.Args == 0 {
 			ref.ArgAt = s.rng(a)
 			switch k := s.kind(s.unwrap(a)); k {
@@ -364,7 +359,7 @@ func (w *routeWalker) argFacts(call *sitter.Node, ref *RouteRef) {
 // namespaceOf recognises a namespace written in place (namespaceSource) or held
 // in a local (`const rooms = durableObjects.ChatRoom`) and returns the object
 // name as written.
-func (w *routeWalker) namespaceOf(n *sitter.Node) (string, bool) {
+func (w *routeWalker) namespaceOf(n *tnode) (string, bool) {
 	n = w.s.unwrap(n)
 	if n != nil && w.s.kind(n) == "identifier" {
 		return w.lookupSpace(w.s.text(n))
@@ -391,26 +386,26 @@ var stubGetters = map[string]bool{"get": true, "getByName": true}
 // stubSource recognises `<namespace>.get(...)` (or getByName) (optionally awaited or wrapped),
 // where the namespace is written in place or held in a local (namespaceSource),
 // and returns the object name as written.
-func (w *routeWalker) stubSource(v *sitter.Node) (string, bool) {
+func (w *routeWalker) stubSource(v *tnode) (string, bool) {
 	s, g := w.s, w.s.g
 	v = s.unwrapAwait(v)
 	if v == nil || s.kind(v) != "call_expression" {
 		return "", false
 	}
-	fn := s.unwrap(v.ChildByFieldId(g.fFunction))
+	fn := s.unwrap(s.field(v, g.fFunction))
 	if fn == nil || s.kind(fn) != "member_expression" {
 		return "", false
 	}
-	if prop := fn.ChildByFieldId(g.fProperty); prop == nil || !stubGetters[s.text(prop)] {
+	if prop := s.field(fn, g.fProperty); prop == nil || !stubGetters[s.text(prop)] {
 		return "", false
 	}
 	// const rooms = getDurableObject('chatRoom'); rooms.get(id)
-	return w.namespaceOf(fn.ChildByFieldId(g.fObject))
+	return w.namespaceOf(s.field(fn, g.fObject))
 }
 
 // namespaceSource recognises `durableObjects.X`, `durableObjects['X']` and
 // `getDurableObject('x')` and returns the object name as written.
-func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
+func (w *routeWalker) namespaceSource(ns *tnode) (string, bool) {
 	s, g := w.s, w.s.g
 	ns = s.unwrapAwait(ns)
 	if ns == nil {
@@ -418,20 +413,20 @@ func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
 	}
 	switch s.kind(ns) {
 	case "member_expression":
-		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
-			if p := ns.ChildByFieldId(g.fProperty); p != nil {
+		if w.isDurableObjects(s.field(ns, g.fObject)) {
+			if p := s.field(ns, g.fProperty); p != nil {
 				return s.text(p), true
 			}
 		}
 	case "subscript_expression":
-		if w.isDurableObjects(ns.ChildByFieldId(g.fObject)) {
-			if idx := s.unwrap(ns.ChildByFieldId(g.fIndex)); idx != nil && s.kind(idx) == "string" {
+		if w.isDurableObjects(s.field(ns, g.fObject)) {
+			if idx := s.unwrap(s.field(ns, g.fIndex)); idx != nil && s.kind(idx) == "string" {
 				return s.stringValue(idx), true
 			}
 		}
 	case "call_expression":
-		if w.isGetDurableObject(s.unwrap(ns.ChildByFieldId(g.fFunction))) {
-			if arg := s.unwrap(s.firstNamed(ns.ChildByFieldId(g.fArguments))); arg != nil && s.kind(arg) == "string" {
+		if w.isGetDurableObject(s.unwrap(s.field(ns, g.fFunction))) {
+			if arg := s.unwrap(s.firstNamed(s.field(ns, g.fArguments))); arg != nil && s.kind(arg) == "string" {
 				return s.stringValue(arg), true
 			}
 		}
@@ -440,16 +435,16 @@ func (w *routeWalker) namespaceSource(ns *sitter.Node) (string, bool) {
 }
 
 // isDurableObjects reports an expression naming the durableObjects export.
-func (w *routeWalker) isDurableObjects(n *sitter.Node) bool {
+func (w *routeWalker) isDurableObjects(n *tnode) bool {
 	return w.isExport(n, w.names.durableObjects, "durableObjects")
 }
 
 // isGetDurableObject reports an expression naming the getDurableObject export.
-func (w *routeWalker) isGetDurableObject(n *sitter.Node) bool {
+func (w *routeWalker) isGetDurableObject(n *tnode) bool {
 	return w.isExport(n, w.names.getDurableObject, "getDurableObject")
 }
 
-func (w *routeWalker) isExport(n *sitter.Node, locals map[string]bool, exported string) bool {
+func (w *routeWalker) isExport(n *tnode, locals map[string]bool, exported string) bool {
 	s, g := w.s, w.s.g
 	n = s.unwrap(n)
 	if n == nil {
@@ -459,8 +454,8 @@ func (w *routeWalker) isExport(n *sitter.Node, locals map[string]bool, exported 
 	case "identifier":
 		return locals[s.text(n)]
 	case "member_expression":
-		obj := s.unwrap(n.ChildByFieldId(g.fObject))
-		prop := n.ChildByFieldId(g.fProperty)
+		obj := s.unwrap(s.field(n, g.fObject))
+		prop := s.field(n, g.fProperty)
 		return obj != nil && prop != nil && s.kind(obj) == "identifier" && w.names.namespaces[s.text(obj)] && s.text(prop) == exported
 	}
 	return false

@@ -15,7 +15,6 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/textpos"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // GeneratedObjectsDir is the folder of the generated classes, relative to the app root.
@@ -118,14 +117,15 @@ func (r *entryReader) read(path string, depth int, top bool) {
 		return
 	}
 	defer tree.Close()
-	s := &syntax{g: g, src: src, idx: textpos.NewLineIndex(src)}
+	s := newSyntax(g, src, tree.RootNode(), noPrune, noPrune)
+	defer s.release()
 	insert, leading := 0, true // the new line goes after the imports and re-exports that open the file
-	for _, stmt := range s.namedChildren(tree.RootNode()) {
+	for _, stmt := range s.namedChildren(s.root()) {
 		kind := s.kind(stmt)
-		fromModule := kind == "import_statement" || kind == "export_statement" && stmt.ChildByFieldId(g.fSource) != nil
+		fromModule := kind == "import_statement" || kind == "export_statement" && s.field(stmt, g.fSource) != nil
 		switch {
 		case leading && fromModule:
-			insert = lineAfter(src, int(stmt.EndByte()))
+			insert = lineAfter(src, int(stmt.end))
 		case kind != "comment":
 			leading = false
 		}
@@ -139,12 +139,12 @@ func (r *entryReader) read(path string, depth int, top bool) {
 }
 
 // reexportsAll reports `export * from '...'`.
-func (s *syntax) reexportsAll(stmt *sitter.Node) bool {
-	if stmt.ChildByFieldId(s.g.fSource) == nil {
+func (s *syntax) reexportsAll(stmt *tnode) bool {
+	if s.field(stmt, s.g.fSource) == nil {
 		return false
 	}
-	for i := uint(0); i < stmt.ChildCount(); i++ {
-		if c := stmt.Child(i); c != nil && !c.IsNamed() && s.kind(c) == "*" {
+	for c := s.firstChild(stmt); c != nil; c = s.nextSibling(c) {
+		if !c.named() && s.kind(c) == "*" {
 			return true
 		}
 	}
@@ -152,23 +152,23 @@ func (s *syntax) reexportsAll(stmt *sitter.Node) bool {
 }
 
 // exportStatement records the names one export statement adds.
-func (r *entryReader) exportStatement(s *syntax, stmt *sitter.Node, path string, depth int) {
-	if decl := stmt.ChildByFieldId(s.g.fDeclaration); decl != nil {
+func (r *entryReader) exportStatement(s *syntax, stmt *tnode, path string, depth int) {
+	if decl := s.field(stmt, s.g.fDeclaration); decl != nil {
 		switch s.kind(decl) {
 		case "lexical_declaration", "variable_declaration":
 			for _, d := range s.namedChildren(decl) {
-				if name := d.ChildByFieldId(s.g.fName); name != nil && s.kind(d) == "variable_declarator" && s.kind(name) == "identifier" {
+				if name := s.field(d, s.g.fName); name != nil && s.kind(d) == "variable_declarator" && s.kind(name) == "identifier" {
 					r.names[s.text(name)] = true
 				}
 			}
 		default:
-			if name := decl.ChildByFieldId(s.g.fName); name != nil {
+			if name := s.field(decl, s.g.fName); name != nil {
 				r.names[s.text(name)] = true
 			}
 		}
 		return
 	}
-	src := stmt.ChildByFieldId(s.g.fSource)
+	src := s.field(stmt, s.g.fSource)
 	for _, c := range s.namedChildren(stmt) {
 		switch s.kind(c) {
 		case "export_clause":
@@ -176,8 +176,8 @@ func (r *entryReader) exportStatement(s *syntax, stmt *sitter.Node, path string,
 				if s.kind(spec) != "export_specifier" {
 					continue
 				}
-				name := spec.ChildByFieldId(s.g.fName)
-				if alias := spec.ChildByFieldId(s.g.fAlias); alias != nil {
+				name := s.field(spec, s.g.fName)
+				if alias := s.field(spec, s.g.fAlias); alias != nil {
 					name = alias
 				}
 				if name != nil {
