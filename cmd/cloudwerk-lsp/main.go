@@ -39,6 +39,9 @@ func run(args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	if cmd != "serve" && cmd != "--stdio" {
+		tuneGC()
+	}
 	switch cmd {
 	case "serve", "--stdio":
 		return runServe(rest)
