@@ -167,6 +167,8 @@ func unrecordedCalls(t *testing.T, file string) []fsCall {
 var envReads = map[string]string{
 	"analysis/cache.go:CacheEnv":                 "in runmemo.OutputEnv",
 	"analysis/cache.go:(none)":                   "os.UserCacheDir: where the caches (and the memo) live",
+	"cmd/cloudwerk-lsp/gc.go:\"GOGC\"":           "collector tuning, no output",
+	"cmd/cloudwerk-lsp/gc.go:\"GOMEMLIMIT\"":     "collector tuning, no output",
 	"cmd/cloudwerk-lsp/profile.go:cpuProfileEnv": "profiling writes a side file, no output",
 	"cmd/cloudwerk-lsp/profile.go:memProfileEnv": "profiling writes a side file, no output",
 	"runmemo/runmemo.go:name":                    "the key itself (each of runmemo.OutputEnv)",
