@@ -42,6 +42,10 @@ type Key struct {
 	StdoutTerminal, StderrTerminal bool
 }
 
+// Env turns the memo off with the value "off" (the caches stay on): for
+// measuring what a warm run costs when it is not replayed.
+const Env = "CLOUDWERK_LSP_MEMO"
+
 // OutputEnv lists the environment variables that change what a run outputs;
 // they are part of the key. A test keeps it in step with the code's Getenv calls.
 var OutputEnv = []string{analysis.CacheEnv}
@@ -79,7 +83,7 @@ func (k Key) keyBytes() []byte {
 // memoFile is where the memo of key lives; "" when caching is off.
 func memoFile(key []byte) string {
 	dir := analysis.CacheDir()
-	if dir == "" {
+	if dir == "" || os.Getenv(Env) == "off" {
 		return ""
 	}
 	sum := sha256.Sum256(key)

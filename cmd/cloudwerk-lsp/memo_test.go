@@ -407,3 +407,21 @@ func TestMemoDamaged(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoOff: CLOUDWERK_LSP_MEMO=off runs every time (the caches stay on).
+func TestMemoOff(t *testing.T) {
+	window := shortRacyWindow(t)
+	dir := memoApp(t)
+	cache := t.TempDir()
+	time.Sleep(window + 10*time.Millisecond)
+	t.Setenv(runmemo.Env, "off")
+	args := []string{"check", dir}
+	want := runWith(t, cache, args, "")
+	hits := memoHits
+	if got := runWith(t, cache, args, ""); got != want || memoHits != hits {
+		t.Errorf("memo off: replayed %v, got %+v", memoHits != hits, got)
+	}
+	if memos, _ := filepath.Glob(filepath.Join(cache, "apps", "run-*.memo")); len(memos) != 0 {
+		t.Errorf("memo off, yet memos were written: %v", memos)
+	}
+}

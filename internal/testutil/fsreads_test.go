@@ -171,6 +171,7 @@ var envReads = map[string]string{
 	"cmd/cloudwerk-lsp/gc.go:\"GOMEMLIMIT\"":     "collector tuning, no output",
 	"cmd/cloudwerk-lsp/profile.go:cpuProfileEnv": "profiling writes a side file, no output",
 	"cmd/cloudwerk-lsp/profile.go:memProfileEnv": "profiling writes a side file, no output",
+	"runmemo/runmemo.go:Env":                     "turns the memo itself off",
 	"runmemo/runmemo.go:name":                    "the key itself (each of runmemo.OutputEnv)",
 }
 
