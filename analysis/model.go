@@ -159,7 +159,20 @@ type Definition struct {
 	// (`ctx.state` in `increment(ctx, amount)`), in source order (capped), for
 	// HANDLER_PARAMS. Init's first parameter is the context and is in ContextUses.
 	ParamUses []ParamUse
+
+	// ruleMemo is what the rules computed from facts a slim copy no longer
+	// carries (see RuleMemo); nil for a definition as extracted.
+	ruleMemo any
 }
+
+// RuleMemo returns what SetRuleMemo attached, or nil.
+func (d *Definition) RuleMemo() any { return d.ruleMemo }
+
+// SetRuleMemo attaches v to d: the diagnostics package files there the
+// per-file findings of a definition it slimmed (dropped the facts only those
+// rules read), so they live and die with the definition. It is never cached
+// on disk; set it before the definition is shared.
+func (d *Definition) SetRuleMemo(v any) { d.ruleMemo = v }
 
 // Binding is what binds an identifier at the top level of a module.
 type Binding uint8

@@ -71,7 +71,7 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 			opts.Progress(i+1, len(roots), root)
 		}
 		// The per-file object rules run in the extraction workers (slim.go).
-		app, err := analysis.LoadAppWith(root, analysis.LoadOptions{Slim: slimDefinition})
+		app, err := analysis.LoadAppWith(root, analysis.LoadOptions{Slim: SlimDefinition})
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +80,6 @@ func RunCheck(dirs []string, opts Options) (*Result, error) {
 				res.Diagnostics = append(res.Diagnostics, d)
 			}
 		}
-		forgetSlim(app)
 		sum := AppSummary{Root: app.Root, Files: filesOf(app)}
 		if app.Manifest != nil {
 			sum.Objects = len(app.Manifest.Entries)

@@ -1,14 +1,15 @@
 // This file lets `check` run an object's per-file rules in the extraction
 // worker, while its facts are at hand, and keep only a slim definition for the
 // rest of the run: the context and parameter uses (a third of the memory of a
-// 10,000-object app) are read by the per-file rules alone. The findings wait in
-// a table keyed by the slim definition, which ObjectFindings answers from.
+// 10,000-object app) are read by the per-file rules alone. The language server
+// slims the objects of every app it loads the same way. The findings are filed
+// in the slim definition itself (analysis.Definition.SetRuleMemo), which
+// ObjectFindings answers from; they go when the definition goes.
 
 package diagnostics
 
 import (
 	"slices"
-	"sync"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 )
@@ -29,18 +30,23 @@ func (v *appView) get() *analysis.App {
 	return v.app
 }
 
-// slimmed maps each slim definition to the per-file findings of its full one.
-var slimmed sync.Map // *analysis.Definition -> []Diagnostic
+// slimMemo is the rule memo of a slim definition: its per-file findings (a
+// struct, so that no findings still marks the definition as slimmed).
+type slimMemo struct{ findings []Diagnostic }
 
-// slimDefinition is check's analysis.LoadOptions.Slim: it runs the per-file
-// object rules on e and returns a copy of its definition without the facts
-// only they read, with the findings filed under that copy. An object whose
-// findings depend on the rest of the app (a rename fix that needs the other
-// names; SQL in a class the wrangler file may have created KV-backed) keeps its
-// full definition and is checked with the app like any other.
-func slimDefinition(e *analysis.Entry) *analysis.Definition {
+// SlimDefinition runs the per-file object rules on e and returns a copy of its
+// definition without the facts only they read, with the findings filed in that
+// copy (check's analysis.LoadOptions.Slim; the server slims each loaded app).
+// An object whose findings depend on the rest of the app (a rename fix that
+// needs the other names; SQL in a class the wrangler file may have created
+// KV-backed) keeps its full definition and is checked with the app like any
+// other.
+func SlimDefinition(e *analysis.Entry) *analysis.Definition {
 	if e.Def == nil {
 		return nil
+	}
+	if _, ok := e.Def.RuleMemo().(slimMemo); ok {
+		return e.Def // already slim
 	}
 	v := &appView{detached: true}
 	out := objectFindings(v, e)
@@ -49,28 +55,18 @@ func slimDefinition(e *analysis.Entry) *analysis.Definition {
 	}
 	slim := *e.Def
 	slim.ContextUses, slim.ParamUses = nil, nil
-	slimmed.Store(&slim, out)
+	slim.SetRuleMemo(slimMemo{out})
 	return &slim
 }
 
-// slimFindings returns the findings filed for a slim definition.
+// slimFindings returns the findings filed in a slim definition.
 func slimFindings(d *analysis.Definition) ([]Diagnostic, bool) {
 	if d == nil {
 		return nil, false
 	}
-	out, ok := slimmed.Load(d)
+	m, ok := d.RuleMemo().(slimMemo)
 	if !ok {
 		return nil, false
 	}
-	return slices.Clone(out.([]Diagnostic)), true
-}
-
-// forgetSlim drops the findings filed for app's definitions once the app is checked.
-func forgetSlim(app *analysis.App) {
-	if app == nil || app.Manifest == nil {
-		return
-	}
-	for _, e := range app.Manifest.Entries {
-		slimmed.Delete(e.Def)
-	}
+	return slices.Clone(m.findings), true
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
 // scanDirBudget bounds the folders the search for apps visits per workspace
@@ -26,13 +27,23 @@ func findApps(folder string) ([]string, bool) {
 }
 
 // loadApp reads one app from disk; nil when root is not a readable folder.
+//
+// Every object's definition is slimmed (diagnostics.SlimDefinition): its
+// per-file findings are computed now and filed in it, and the context and
+// parameter uses only those rules read are dropped, about a third of what the
+// server holds per object. The extraction workers slim what they extract; the
+// definitions that came from the on-disk cache are slimmed here. An open
+// document's definition comes from its buffer, whole.
 func loadApp(root string, overlay analysis.Overlay) *analysis.App {
-	app, err := analysis.LoadAppOverlay(root, overlay)
+	app, err := analysis.LoadAppWith(root, analysis.LoadOptions{Overlay: overlay, Slim: diagnostics.SlimDefinition})
 	if err != nil {
 		return nil
 	}
 	if app.Manifest == nil {
 		app.Manifest = analysis.BuildManifest(nil)
+	}
+	for _, e := range app.Manifest.Entries {
+		e.Def = diagnostics.SlimDefinition(e) // not shared yet
 	}
 	return app
 }
