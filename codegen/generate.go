@@ -250,7 +250,7 @@ func compareFiles(files []plannedFile, verified *verifiedSet) ([]FileChange, err
 					return
 				}
 				f := files[i]
-				if verified != nil && f.key != (inputKey{}) {
+				if verified.knows(f.path) && f.key != (inputKey{}) {
 					if stamp, ok := r.stamp(f.path); ok && verified.trusted(f.path, f.key, stamp) {
 						continue
 					}

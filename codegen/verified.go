@@ -110,6 +110,17 @@ func (v *verifiedSet) trusted(path string, key inputKey, stamp fileStamp) bool {
 	return true
 }
 
+// knows reports whether a previous plan left a record of path: without one
+// there is nothing to trust, and the file's stamp is not worth a stat (a cold
+// run of 10,000 objects made 10,000 of them).
+func (v *verifiedSet) knows(path string) bool {
+	if v == nil {
+		return false
+	}
+	_, ok := v.old[path]
+	return ok
+}
+
 // confirm records that path, at stamp, was read and found to hold the rendering of key.
 func (v *verifiedSet) confirm(path string, key inputKey, stamp fileStamp) {
 	if v == nil || key == (inputKey{}) || stamp == (fileStamp{}) {
