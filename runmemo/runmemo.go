@@ -195,9 +195,16 @@ type Run struct {
 
 	stdout, stderr io.Writer
 
-	mu     sync.Mutex
-	events []event
+	mu       sync.Mutex
+	events   []event
+	size     int  // bytes in events
+	tooLarge bool // the output outgrew maxOutput: no memo
 }
+
+// maxOutput bounds the output a memo keeps: a run holds it in memory until it
+// ends, and a report of thousands of findings is megabytes (about 1.5 KB per
+// finding in json or sarif); such a run is not memoized.
+const maxOutput = 4 << 20
 
 // Start begins recording the run of key; its output must go through the
 // run's Stdout, Stderr and Create.
@@ -234,12 +241,16 @@ func (r *Run) add(stream byte, path string, p []byte) {
 		return
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.size += len(p); r.tooLarge || r.size > maxOutput {
+		r.tooLarge, r.events = true, nil
+		return
+	}
 	if n := len(r.events); n > 0 && r.events[n-1].stream == stream && r.events[n-1].path == path {
 		r.events[n-1].data = append(r.events[n-1].data, p...)
 	} else {
 		r.events = append(r.events, event{stream: stream, path: path, data: slices.Clone(p)})
 	}
-	r.mu.Unlock()
 }
 
 // tee writes to the real stream and records what was written.
@@ -273,7 +284,7 @@ func (r *Run) Finish(code int, keep bool) {
 		return
 	}
 	inputs, complete := r.stop()
-	if !keep || !complete {
+	if !keep || !complete || r.tooLarge {
 		return
 	}
 	inputs, ok := normalize(inputs, r.started-int64(RacyWindow))
