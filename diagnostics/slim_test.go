@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
+	"github.com/cloudwerk/cloudwerk-lsp/codegen"
 	"github.com/cloudwerk/cloudwerk-lsp/internal/testutil"
 )
 
@@ -48,6 +49,8 @@ export default defineDurableObject({
   sqlite: false,
   methods: { add() { this.ctx.sql.exec('INSERT INTO t VALUES (1)'); this.ctx.storage.sql.run('x') } },
 })
+-- app/objects/bare.ts --
+export default defineDurableObject({ init() { return {} }, methods: { hi() { return this.state } } })
 -- app/objects/counter.ts --
 import { defineDurableObject } from '@cloudwerk/durable-object'
 export default defineDurableObject({
@@ -85,6 +88,7 @@ func TestCheckSlimEqualsFull(t *testing.T) {
 		for _, cache := range []string{"off", t.TempDir()} {
 			t.Setenv(analysis.CacheEnv, cache)
 			want := fullFindings(t, root)
+			samePlan(t, name, root) // generate loads slim too (its ledger gate runs these rules)
 			for _, run := range []string{"cold", "warm"} {
 				res, err := RunCheck([]string{root}, Options{})
 				if err != nil {
@@ -98,6 +102,29 @@ func TestCheckSlimEqualsFull(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// samePlan: generate's plan (every target, the ledger gate included) of the
+// slim app equals the plan of the full app.
+func samePlan(t *testing.T, name, root string) {
+	t.Helper()
+	full, err := analysis.LoadApp(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slim, err := analysis.LoadAppWith(root, analysis.LoadOptions{Slim: SlimDefinition})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, werr := codegen.Plan(full, codegen.Options{})
+	got, gerr := codegen.Plan(slim, codegen.Options{})
+	if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) {
+		t.Errorf("%s: generate's plan of the slim app differs from the full app's (errors %v / %v)", name, gerr, werr)
+	}
+	wm, gm := codegen.ManagedObjects(full), codegen.ManagedObjects(slim)
+	if !reflect.DeepEqual(gm, wm) {
+		t.Errorf("%s: the ledger gate differs on the slim app:\n got %+v\nwant %+v", name, gm, wm)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/codegen"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
 // listFlag collects a repeatable flag.
@@ -96,7 +97,9 @@ func generateRun(args []string, out *cmdOutput) int {
 
 	// A file may change between planning and writing (an editor saving); plan again once.
 	for attempt := 0; ; attempt++ {
-		app, err := analysis.LoadApp(dir)
+		// Slim as check loads it: the ledger gate's per-file rules run in the
+		// extraction workers (cold generate of 10,000 objects: 133 -> 105 MB).
+		app, err := analysis.LoadAppWith(dir, analysis.LoadOptions{Slim: diagnostics.SlimDefinition})
 		if err != nil {
 			fmt.Fprintf(stderr, "cloudwerk-lsp generate: %v\n", err)
 			return exitUsage
