@@ -98,12 +98,23 @@ func Recording() bool { return active.Load() != nil }
 
 func (r *recorder) add(in Input) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	// A file is usually looked at twice in a row (stat'ed, then read; stamped,
+	// then compared): the same input again is dropped. A few workers record at
+	// once, so the last few inputs are compared, not only the last.
+	if n := len(r.chunks); n > 0 {
+		last := r.chunks[n-1]
+		for i := len(last) - 1; i >= max(0, len(last)-8); i-- {
+			if last[i] == in {
+				return
+			}
+		}
+	}
 	if n := len(r.chunks); n == 0 || len(r.chunks[n-1]) == cap(r.chunks[n-1]) {
 		r.chunks = append(r.chunks, make([]Input, 0, 1024))
 	}
 	last := &r.chunks[len(r.chunks)-1]
 	*last = append(*last, in)
-	r.mu.Unlock()
 }
 
 func (r *recorder) markUnsure() {
