@@ -135,7 +135,7 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 		if len(one.Methods) != 1 || one.Methods[0].Name != name || len(one.Unknowns) > 0 {
 			return nil
 		}
-		nd = sh.definition(p)
+		nd = sh.definitionButUses(p)
 		nd.Methods[mi] = one.Methods[0]
 		earlier := map[string]bool{}
 		for _, x := range p.Methods[:mi] {
@@ -156,15 +156,15 @@ func (d *Document) incrementalDefinition(tree, old *sitter.Tree, hash string) *D
 				return nil
 			}
 		}
-		nd = sh.definition(p)
+		nd = sh.definitionButUses(p)
 		nd.Fields[in] = field
 		at := unit.Start.Offset
 		// Handlers' uses come in the order of the config's properties.
 		before = func(k string) bool { f := p.Fields[k]; return f != nil && f.At.Start.Offset < at }
 	}
 	nd.Hash = hash
-	nd.ContextUses = spliceUses(nd.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In })
-	nd.ParamUses = spliceUses(nd.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In })
+	nd.ContextUses = spliceUses(p.ContextUses, one.ContextUses, in, before, func(u ContextUse) string { return u.In }, sh.contextUse)
+	nd.ParamUses = spliceUses(p.ParamUses, one.ParamUses, in, before, func(u ParamUse) string { return u.In }, sh.paramUse)
 	// Under the caps the full walk never stopped early, so the lists are exact.
 	if len(nd.ContextUses) >= maxContextUses || len(nd.ParamUses) >= maxContextUses || s.prunedRead {
 		return nil
@@ -201,9 +201,10 @@ func (s *syntax) repeatedKey(p *Definition, key string, sh shift) bool {
 	return n != 1
 }
 
-// spliceUses replaces the uses of unit `in` with repl. A unit without uses
-// before gets them after the last use of the units listed before it.
-func spliceUses[U any](uses, repl []U, in string, before func(string) bool, inOf func(U) string) []U {
+// spliceUses replaces the uses of unit `in` with repl, in a new slice where
+// every other use is shifted by move. A unit without uses before gets them
+// after the last use of the units listed before it.
+func spliceUses[U any](uses, repl []U, in string, before func(string) bool, inOf func(U) string, move func(*U)) []U {
 	a, b, insert := -1, -1, 0
 	for i, u := range uses {
 		switch k := inOf(u); {
@@ -225,7 +226,14 @@ func spliceUses[U any](uses, repl []U, in string, before func(string) bool, inOf
 	out := make([]U, 0, len(uses)-(b-a)+len(repl))
 	out = append(out, uses[:a]...)
 	out = append(out, repl...)
-	return append(out, uses[b:]...)
+	out = append(out, uses[b:]...)
+	for i := range out[:a] {
+		move(&out[i])
+	}
+	for i := a + len(repl); i < len(out); i++ {
+		move(&out[i])
+	}
+	return out
 }
 
 // shift moves positions at or after one edit's old end to where they are now.
@@ -251,6 +259,26 @@ func (sh shift) rng(r Range) Range { return Range{Start: sh.pos(r.Start), End: s
 // shifted. TestShiftCoversEveryPosition fails when a field holding a position
 // is added to the model and not here.
 func (sh shift) definition(p *Definition) *Definition {
+	nd := sh.definitionButUses(p)
+	nd.ContextUses = shiftAll(sh, p.ContextUses, sh.contextUse)
+	nd.ParamUses = shiftAll(sh, p.ParamUses, sh.paramUse)
+	return nd
+}
+
+// contextUse and paramUse shift one (copied) use.
+func (sh shift) contextUse(u *ContextUse) {
+	u.At = sh.rng(u.At)
+	if u.ArrayArg != nil { // a new Range: the previous definition keeps its own
+		r := sh.rng(*u.ArrayArg)
+		u.ArrayArg = &r
+	}
+}
+
+func (sh shift) paramUse(u *ParamUse) { u.ParamAt, u.At = sh.rng(u.ParamAt), sh.rng(u.At) }
+
+// definitionButUses is definition leaving the use lists to the caller: they
+// are p's (shared, unshifted) until replaced (spliceUses shifts what it copies).
+func (sh shift) definitionButUses(p *Definition) *Definition {
 	nd := *p
 	nd.ParseErrors = shiftAll(sh, p.ParseErrors, func(r *Range) { *r = sh.rng(*r) })
 	nd.ExportAt, nd.CallAt, nd.CalleeModuleAt = sh.rng(p.ExportAt), sh.rng(p.CallAt), sh.rng(p.CalleeModuleAt)
@@ -267,14 +295,6 @@ func (sh shift) definition(p *Definition) *Definition {
 	})
 	nd.Unknowns = shiftAll(sh, p.Unknowns, func(u *Unknown) { u.At = sh.rng(u.At) })
 	nd.ExportedTypes = slices.Clone(p.ExportedTypes)
-	nd.ContextUses = shiftAll(sh, p.ContextUses, func(u *ContextUse) {
-		u.At = sh.rng(u.At)
-		if u.ArrayArg != nil { // a new Range: the previous definition keeps its own
-			r := sh.rng(*u.ArrayArg)
-			u.ArrayArg = &r
-		}
-	})
-	nd.ParamUses = shiftAll(sh, p.ParamUses, func(u *ParamUse) { u.ParamAt, u.At = sh.rng(u.ParamAt), sh.rng(u.At) })
 	return &nd
 }
 

@@ -125,13 +125,13 @@ func sqlUses(d *analysis.Definition) []analysis.ContextUse {
 // would be created, KV-backed.
 func sqlWithoutSqlite(v *appView, e *analysis.Entry) *Diagnostic {
 	d := e.Def
-	uses := sqlUses(d)
-	if len(uses) == 0 {
-		return nil
-	}
 	f := d.Fields["sqlite"]
 	if f != nil && (f.Kind != analysis.KindBool || f.Bool) {
 		return nil // sqlite: true, or not a boolean (INVALID_CONFIG / NOT_ANALYZABLE)
+	}
+	uses := sqlUses(d) // after the cheap test: every keystroke in an object runs this rule
+	if len(uses) == 0 {
+		return nil
 	}
 	diag := &Diagnostic{Code: SQLWithoutSqlite, Severity: Error, Path: e.Path, Range: uses[0].At}
 	for _, u := range uses[1:] {

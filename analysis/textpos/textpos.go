@@ -61,6 +61,37 @@ func NewLineIndex[T Text](src T) *LineIndex[T] {
 
 // LineStarts returns the byte offset at which each line of src starts.
 func LineStarts[T Text](src T) []int {
+	// Without "\r" (the common case) a line starts after each "\n": count
+	// them and find them with the vectorised byte search, into an exact-size
+	// table. An editor's change and every extraction build one.
+	switch v := any(src).(type) {
+	case string:
+		if strings.IndexByte(v, '\r') < 0 {
+			return lfStarts(v, strings.Count(v, "\n"), strings.IndexByte)
+		}
+	case []byte:
+		if bytes.IndexByte(v, '\r') < 0 {
+			return lfStarts(v, bytes.Count(v, []byte{'\n'}), bytes.IndexByte)
+		}
+	}
+	return lineStartsSlow(src)
+}
+
+// lfStarts is LineStarts of a text without "\r" holding n "\n".
+func lfStarts[T Text](src T, n int, index func(T, byte) int) []int {
+	lines := make([]int, 1, 1+n)
+	for off := 0; ; {
+		i := index(src[off:], '\n')
+		if i < 0 {
+			return lines
+		}
+		off += i + 1
+		lines = append(lines, off)
+	}
+}
+
+// lineStartsSlow is LineStarts byte by byte, for texts with "\r".
+func lineStartsSlow[T Text](src T) []int {
 	lines := make([]int, 1, 1+len(src)/32)
 	for i := 0; i < len(src); i++ {
 		switch src[i] {

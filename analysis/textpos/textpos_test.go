@@ -2,6 +2,7 @@ package textpos
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -106,6 +107,20 @@ func TestOffsetAtMatchesLineIndex(t *testing.T) {
 					t.Errorf("OffsetAt(%q, %d, %d) = %d, %v; LineIndex says %d, %v", src, line, col, off, ok, wantOff, wantOK)
 				}
 			}
+		}
+	}
+}
+
+// TestLineStartsFastPath: the "\n"-only fast path gives the byte-by-byte
+// answer, for strings and byte slices.
+func TestLineStartsFastPath(t *testing.T) {
+	for _, src := range []string{"", "a", "\n", "\n\n", "ab\ncd\n", "é\n😀\nx", "x\r\ny", "\r", "a\rb\n"} {
+		want := lineStartsSlow(src)
+		if got := LineStarts(src); !slices.Equal(got, want) {
+			t.Errorf("LineStarts(%q) = %v, want %v", src, got, want)
+		}
+		if got := LineStarts([]byte(src)); !slices.Equal(got, want) {
+			t.Errorf("LineStarts([]byte(%q)) = %v, want %v", src, got, want)
 		}
 	}
 }
