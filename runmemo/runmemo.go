@@ -199,6 +199,7 @@ type Run struct {
 	events   []event
 	size     int  // bytes in events
 	tooLarge bool // the output outgrew maxOutput: no memo
+	failed   bool // a write failed: what went out is not what the run meant to write
 }
 
 // maxOutput bounds the output a memo keeps: a run holds it in memory until it
@@ -266,6 +267,11 @@ func (t *tee) Write(p []byte) (int, error) {
 	if n > 0 {
 		t.r.add(t.stream, t.path, p[:n])
 	}
+	if err != nil || n < len(p) {
+		t.r.mu.Lock()
+		t.r.failed = true
+		t.r.mu.Unlock()
+	}
 	return n, err
 }
 
@@ -284,7 +290,7 @@ func (r *Run) Finish(code int, keep bool) {
 		return
 	}
 	inputs, complete := r.stop()
-	if !keep || !complete || r.tooLarge {
+	if !keep || !complete || r.tooLarge || r.failed {
 		return
 	}
 	inputs, ok := normalize(inputs, r.started-int64(RacyWindow))

@@ -36,3 +36,27 @@ func TestLargeOutputIsNotKept(t *testing.T) {
 		t.Errorf("memos: %v, want one", memos)
 	}
 }
+
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n <= 0 {
+		return 0, io.ErrClosedPipe
+	}
+	k := min(w.n, len(p))
+	w.n -= k
+	return k, nil
+}
+
+// TestFailedWriteIsNotKept: output cut short (a closed pipe, a full disk) is not
+// what the run meant to write: no memo.
+func TestFailedWriteIsNotKept(t *testing.T) {
+	t.Setenv(analysis.CacheEnv, t.TempDir())
+	key := Key{Command: "test"}
+	r := Start(key, &failingWriter{n: 3}, io.Discard)
+	r.Stdout().Write([]byte("hello"))
+	r.Finish(0, true)
+	if _, ok := Replay(key, io.Discard, io.Discard); ok {
+		t.Error("a run whose write failed was replayed")
+	}
+}
