@@ -188,14 +188,14 @@ func (s *syntax) defineCallee(fn *tnode, top *topLevel) (calleeFacts, bool) {
 	case "member_expression":
 		obj := s.unwrap(s.field(fn, s.g.fObject))
 		prop := s.field(fn, s.g.fProperty)
-		if obj == nil || prop == nil || s.kind(obj) != "identifier" || s.text(prop) != defineFuncName {
+		if obj == nil || prop == nil || s.kind(obj) != "identifier" || s.view(prop) != defineFuncName {
 			return calleeFacts{}, false
 		}
 		f := calleeFacts{text: s.text(fn), binding: BoundNone}
-		imp, ok := top.imports[s.text(obj)]
+		imp, ok := top.imports[s.view(obj)]
 		if ok {
 			f.binding, f.module, f.imported, f.moduleAt = BoundImport, imp.module, imp.imported, imp.at
-		} else if top.declares(s.text(obj)) {
+		} else if top.declares(s.view(obj)) {
 			return f, false // a local object with a method of that name: not ours to judge
 		}
 		return f, !ok || imp.imported == "*"

@@ -69,6 +69,7 @@ func BenchmarkExtract(b *testing.B) {
 	src := []byte(benchObjectSource)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		if def := ExtractDefinition("app/objects/chat-room.ts", src); len(def.Methods) != 4 {
 			b.Fatalf("methods = %d", len(def.Methods))
@@ -84,6 +85,7 @@ func BenchmarkFillDefinition(b *testing.B) {
 	tree := g.parse(src, nil)
 	defer tree.Close()
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		def := &Definition{Fields: map[string]*Field{}}
 		fillDefinition(def, g, src, tree)
@@ -101,6 +103,7 @@ func BenchmarkParse(b *testing.B) {
 	g := grammarFor(LangTS)
 	run := func(b *testing.B) {
 		b.SetBytes(int64(len(src)))
+		defer reportCPU(b)()
 		for b.Loop() {
 			g.parse(src, nil).Close()
 		}

@@ -4,7 +4,8 @@
 package analysis
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -117,13 +118,19 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *tnode, isIni
 	})
 	// The walk meets `this.ctx.sql` before the `this.ctx` inside it; keep source order.
 	firstUse, firstParam := len(def.ContextUses), len(def.ParamUses)
-	defer func() {
-		uses := def.ContextUses[firstUse:]
-		sort.SliceStable(uses, func(i, j int) bool { return uses[i].At.Start.Offset < uses[j].At.Start.Offset })
-		pu := def.ParamUses[firstParam:]
-		sort.SliceStable(pu, func(i, j int) bool { return pu[i].At.Start.Offset < pu[j].At.Start.Offset })
-	}()
 	b.walk(body)
+	sortByStart(def.ContextUses[firstUse:], func(u *ContextUse) int32 { return u.At.Start.Offset })
+	sortByStart(def.ParamUses[firstParam:], func(u *ParamUse) int32 { return u.At.Start.Offset })
+}
+
+// sortByStart sorts xs stably by start (a no-op when they are in order).
+func sortByStart[T any](xs []T, start func(*T) int32) {
+	for i := 1; i < len(xs); i++ {
+		if start(&xs[i]) < start(&xs[i-1]) {
+			slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(start(&a), start(&b)) })
+			return
+		}
+	}
 }
 
 // eachParam calls f with the position and pattern of each parameter of fn, in
@@ -266,7 +273,7 @@ func (b *bodyWalk) roleOf(n *tnode) (ctxRole, paramInfo) {
 			}
 			base = roleThis
 		case "identifier":
-			name := s.text(n)
+			name := s.view(n)
 			if r, ok := b.names[name]; ok {
 				base = r
 			} else if p, ok := b.params[name]; ok && k == 0 {
@@ -279,7 +286,7 @@ func (b *bodyWalk) roleOf(n *tnode) (ctxRole, paramInfo) {
 			if k == len(props) || prop == nil {
 				return roleNone, param
 			}
-			props[k] = s.text(prop)
+			props[k] = s.view(prop)
 			k++
 			n = s.field(n, s.g.fObject)
 		default:
@@ -379,7 +386,7 @@ func (b *bodyWalk) declare(d *tnode) {
 	}
 	switch s.kind(name) {
 	case "identifier":
-		b.alias(s.text(name), r)
+		b.alias(s.view(name), r)
 	case "object_pattern":
 		for _, p := range s.namedChildren(name) {
 			var key, local *tnode
@@ -399,7 +406,7 @@ func (b *bodyWalk) declare(d *tnode) {
 				b.def.ContextUses = append(b.def.ContextUses, ContextUse{In: b.in, Recv: recv, Member: member, At: s.rng(key), Args: -1})
 			}
 			if local != nil && (s.kind(local) == "identifier" || s.kind(local) == "shorthand_property_identifier_pattern") {
-				b.alias(s.text(local), r.step(member))
+				b.alias(s.view(local), r.step(member))
 			}
 		}
 	}

@@ -70,6 +70,16 @@ func (s *syntax) text(n *tnode) string {
 	return string(s.src[n.start:n.end])
 }
 
+// view is n's text without a copy, for lookups and comparisons while the
+// extraction runs; it must never end up in a result (it would keep the whole
+// source alive).
+func (s *syntax) view(n *tnode) string {
+	if n == nil || n.start >= n.end || int(n.end) > len(s.src) {
+		return ""
+	}
+	return unsafe.String(&s.src[n.start], n.end-n.start)
+}
+
 func (s *syntax) rng(n *tnode) Range {
 	return s.idx.Range(int(n.start), int(n.end))
 }

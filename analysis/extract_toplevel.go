@@ -48,12 +48,12 @@ func (s *syntax) scanTopLevel(root *tnode) *topLevel {
 			s.scanDeclaration(stmt, t)
 		case "function_declaration", "generator_function_declaration":
 			if name := s.field(stmt, s.g.fName); name != nil {
-				t.funcs[s.text(name)] = stmt
+				t.funcs[s.view(name)] = stmt
 			}
 		case "interface_declaration", "type_alias_declaration", "class_declaration",
 			"abstract_class_declaration", "enum_declaration":
 			if name := s.field(stmt, s.g.fName); name != nil {
-				t.types[s.text(name)] = true
+				t.types[s.view(name)] = true
 			}
 		case "export_statement":
 			exportedNames = append(exportedNames, s.scanExport(stmt, t, addType)...)
@@ -81,10 +81,10 @@ func (s *syntax) scanImport(stmt *tnode, t *topLevel) {
 		for _, c := range s.namedChildren(part) {
 			switch s.kind(c) {
 			case "identifier":
-				t.imports[s.text(c)] = importBinding{module: module, imported: "default", at: at}
+				t.imports[s.view(c)] = importBinding{module: module, imported: "default", at: at}
 			case "namespace_import":
 				if id := s.firstNamed(c); id != nil {
-					t.imports[s.text(id)] = importBinding{module: module, imported: "*", at: at}
+					t.imports[s.view(id)] = importBinding{module: module, imported: "*", at: at}
 				}
 			case "named_imports":
 				for _, spec := range s.namedChildren(c) {
@@ -101,7 +101,7 @@ func (s *syntax) scanImport(stmt *tnode, t *topLevel) {
 					}
 					local := imported
 					if alias := s.field(spec, s.g.fAlias); alias != nil {
-						local = s.text(alias)
+						local = s.view(alias)
 					}
 					t.imports[local] = importBinding{module: module, imported: imported, at: at}
 				}
@@ -119,7 +119,7 @@ func (s *syntax) scanDeclaration(stmt *tnode, t *topLevel) {
 		if name == nil || s.kind(name) != "identifier" {
 			continue
 		}
-		t.values[s.text(name)] = s.field(d, s.g.fValue) // nil when uninitialised
+		t.values[s.view(name)] = s.field(d, s.g.fValue) // nil when uninitialised
 	}
 }
 
@@ -139,14 +139,14 @@ func (s *syntax) scanExport(stmt *tnode, t *topLevel, addType func(string)) []st
 		case "interface_declaration", "type_alias_declaration", "class_declaration",
 			"abstract_class_declaration", "enum_declaration":
 			if name != nil {
-				t.types[s.text(name)] = true
+				t.types[s.view(name)] = true
 				addType(s.text(name))
 			}
 		case "lexical_declaration", "variable_declaration":
 			s.scanDeclaration(decl, t)
 		case "function_declaration", "generator_function_declaration":
 			if name != nil {
-				t.funcs[s.text(name)] = decl
+				t.funcs[s.view(name)] = decl
 			}
 		}
 		if isDefault {
@@ -182,7 +182,7 @@ func (s *syntax) scanExport(stmt *tnode, t *topLevel, addType func(string)) []st
 				continue
 			}
 			alias := s.field(spec, s.g.fAlias)
-			if alias != nil && s.text(alias) == "default" && !fromModule {
+			if alias != nil && s.view(alias) == "default" && !fromModule {
 				// export { x as default }
 				t.defaultStmt, t.defaultValue, t.defaultDecl = stmt, name, false
 				continue
@@ -210,7 +210,7 @@ func (s *syntax) resolveLocal(n *tnode, t *topLevel) *tnode {
 		if n == nil || !isIdentifierKind(s.kind(n)) {
 			return n
 		}
-		v, ok := t.values[s.text(n)]
+		v, ok := t.values[s.view(n)]
 		if !ok || v == nil {
 			return n
 		}
@@ -226,7 +226,7 @@ func (s *syntax) resolveFunction(n *tnode, t *topLevel) *tnode {
 	if n == nil || !isIdentifierKind(s.kind(n)) {
 		return nil
 	}
-	if f, ok := t.funcs[s.text(n)]; ok {
+	if f, ok := t.funcs[s.view(n)]; ok {
 		return f
 	}
 	v := s.resolveLocal(n, t)

@@ -228,8 +228,15 @@ func offsetInLine[T Text](src T, i, col16 int) (offset int, ok bool) {
 // UTF16Len counts the UTF-16 code units of b; invalid bytes count one each
 // (editors show each as U+FFFD).
 func UTF16Len[T Text](b T) int {
-	n := 0
-	for _, r := range string(b) {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++ // ASCII: one unit per byte, no conversion of b
+	}
+	if i == len(b) {
+		return i
+	}
+	n := i
+	for _, r := range string(b[i:]) {
 		if r >= 0x10000 {
 			n += 2
 		} else {
