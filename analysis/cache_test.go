@@ -442,3 +442,52 @@ func TestCacheOutStreams(t *testing.T) {
 		t.Errorf("empty cache file: %v %+v", err, got)
 	}
 }
+
+// TestSlimLoadsKeepFullFactsInCache: a load whose caller slims definitions
+// (LoadOptions.Slim, as check and generate do) still leaves the full facts in
+// the cache, cold and after a change to one file.
+func TestSlimLoadsKeepFullFactsInCache(t *testing.T) {
+	root := generateApp(t, t.TempDir(), 25)
+	cacheDir := t.TempDir()
+	strip := func(e *Entry) *Definition {
+		d := *e.Def
+		d.ContextUses, d.ParamUses = nil, nil
+		return &d
+	}
+	load := func() *App {
+		t.Helper()
+		app, err := loadApp(root, cacheDir, LoadOptions{Slim: strip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return app
+	}
+	cacheHoldsFullFacts := func(when string) {
+		t.Helper()
+		full := mustLoad(t, root, "")
+		uses := 0
+		c := openCache(cacheDir, root)
+		for _, e := range full.Manifest.Entries {
+			uses += len(e.Def.ContextUses)
+			if r, ok := c.records[e.Path]; !ok || !equalModuloEmpty(reflect.ValueOf(r.Def), reflect.ValueOf(e.Def)) {
+				t.Errorf("%s: the cache's record of %s is not the full definition", when, e.Path)
+			}
+		}
+		if uses == 0 {
+			t.Fatal("the app has no context uses: the test proves nothing")
+		}
+	}
+	app := load()
+	cacheHoldsFullFacts("cold")
+	for _, e := range app.Manifest.Entries {
+		if e.Def.ContextUses != nil {
+			t.Fatalf("%s: not slimmed", e.Path)
+		}
+	}
+	changed := app.Manifest.Entries[3].Path
+	if err := os.WriteFile(changed, append(mustRead(t, changed), "\n// edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load()
+	cacheHoldsFullFacts("after a change")
+}

@@ -11,7 +11,7 @@ import (
 // command keeps an app's facts until it exits, and with the default GOGC=100
 // the heap grows to twice what is live: a cold check of 10,000 objects peaked
 // at ~135 MB with ~45 MB live. A soft memory limit holds the Go heap of small
-// and mid-size runs under gcSoftLimit for a few extra collections; once the
+// and mid-size runs under gcSoftLimit for a few extra collections; while the
 // live heap outgrows it, the limit follows at gcLiveFactor times the live heap,
 // so a large app is collected about as often as with GOGC=50 and never
 // thrashes at a fixed limit. GOGC or GOMEMLIMIT in the environment win.
@@ -38,7 +38,8 @@ func tuneGC() {
 	arm = func() {
 		runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
 			metrics.Read(sample)
-			if want := int64(float64(sample[0].Value.Uint64()) * gcLiveFactor); want > limit {
+			// Both ways: a load's peak of live facts passes, the run goes on.
+			if want := max(gcSoftLimit, int64(float64(sample[0].Value.Uint64())*gcLiveFactor)); want != limit {
 				limit = want
 				debug.SetMemoryLimit(limit)
 			}

@@ -8,8 +8,8 @@ import (
 )
 
 // TestTuneGCFollowsTheLiveHeap: the soft limit applies, rises with a live heap
-// that outgrows it, and is left alone when the environment sets GOGC or
-// GOMEMLIMIT.
+// that outgrows it and comes back down after it, and is left alone when the
+// environment sets GOGC or GOMEMLIMIT.
 func TestTuneGCFollowsTheLiveHeap(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	defer func(l int64) { gcSoftLimit = l }(gcSoftLimit)
@@ -39,4 +39,15 @@ func TestTuneGCFollowsTheLiveHeap(t *testing.T) {
 		t.Errorf("limit %d did not follow a live heap of %d", got, len(live))
 	}
 	runtime.KeepAlive(live)
+	live = nil
+	for range 50 { // and back down once it is gone
+		runtime.GC()
+		if debug.SetMemoryLimit(-1) < 32<<20 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetMemoryLimit(-1); got >= 32<<20 {
+		t.Errorf("limit %d stayed up after the live heap went", got)
+	}
 }
