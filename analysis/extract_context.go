@@ -92,55 +92,68 @@ func (s *syntax) collectContextUses(def *Definition, in string, fn *tnode, isIni
 	if body == nil {
 		return
 	}
-	b := &bodyWalk{s: s, def: def, in: in, needles: make([]string, 0, 4)}
+	b := s.newBodyWalk(def, in)
 	// An arrow function's `this` is the module's (undefined), not the handler
 	// context: only its parameters (and init's ctx) are followed.
 	b.noThis = s.kind(fn) == "arrow_function"
 	if !b.noThis {
 		b.addNeedle(thisNeedle)
 	}
-	s.eachParam(fn, func(i int, pattern *tnode) {
+	s.paramBuf = s.appendParams(s.paramBuf[:0], fn)
+	for i, pattern := range s.paramBuf {
 		if s.kind(pattern) != "identifier" {
-			return
+			continue
 		}
 		name := s.text(pattern)
 		if isInit {
 			if i == 0 {
 				b.alias(name, roleCtx)
 			}
-			return
+			continue
 		}
 		if b.params == nil {
 			b.params = map[string]paramInfo{}
 		}
 		b.params[name] = paramInfo{index: i, at: s.rng(pattern)}
 		b.addNeedle(name)
-	})
+	}
 	// The walk meets `this.ctx.sql` before the `this.ctx` inside it; keep source order.
 	firstUse, firstParam := len(def.ContextUses), len(def.ParamUses)
 	b.walk(body)
-	sortByStart(def.ContextUses[firstUse:], func(u *ContextUse) int32 { return u.At.Start.Offset })
-	sortByStart(def.ParamUses[firstParam:], func(u *ParamUse) int32 { return u.At.Start.Offset })
+	sortByStart(def.ContextUses[firstUse:], func(u ContextUse) int32 { return u.At.Start.Offset })
+	sortByStart(def.ParamUses[firstParam:], func(u ParamUse) int32 { return u.At.Start.Offset })
+}
+
+// newBodyWalk is the file's one bodyWalk, reset for a new body (bodies are
+// walked one at a time).
+func (s *syntax) newBodyWalk(def *Definition, in string) *bodyWalk {
+	b := s.bodyWalk
+	if b == nil {
+		b = &bodyWalk{s: s, needles: make([]string, 0, 4)}
+		s.bodyWalk = b
+	}
+	clear(b.names)
+	clear(b.params)
+	b.def, b.in, b.needles, b.noThis = def, in, b.needles[:0], false
+	return b
 }
 
 // sortByStart sorts xs stably by start (a no-op when they are in order).
-func sortByStart[T any](xs []T, start func(*T) int32) {
+func sortByStart[T any](xs []T, start func(T) int32) {
 	for i := 1; i < len(xs); i++ {
-		if start(&xs[i]) < start(&xs[i-1]) {
-			slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(start(&a), start(&b)) })
+		if start(xs[i]) < start(xs[i-1]) {
+			slices.SortStableFunc(xs, func(a, b T) int { return cmp.Compare(start(a), start(b)) })
 			return
 		}
 	}
 }
 
-// eachParam calls f with the position and pattern of each parameter of fn, in
-// the order fillSignature records them (a TypeScript `this` parameter is not one).
-func (s *syntax) eachParam(fn *tnode, f func(i int, pattern *tnode)) {
+// appendParams appends the pattern of each parameter of fn to out, in the
+// order fillSignature records them (a TypeScript `this` parameter is not one).
+func (s *syntax) appendParams(out []*tnode, fn *tnode) []*tnode {
 	if p := s.field(fn, s.g.fParameter); p != nil {
-		f(0, p)
-		return
+		return append(out, p)
 	}
-	i := 0
 	for _, p := range s.namedChildren(s.field(fn, s.g.fParameters)) {
 		if k := s.kind(p); k != "required_parameter" && k != "optional_parameter" {
 			continue
@@ -157,9 +170,9 @@ func (s *syntax) eachParam(fn *tnode, f func(i int, pattern *tnode)) {
 				pattern = inner
 			}
 		}
-		f(i, pattern)
-		i++
+		out = append(out, pattern)
 	}
+	return out
 }
 
 // walk visits body's subtree in source order, entering only subtrees that

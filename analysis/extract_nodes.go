@@ -27,8 +27,11 @@ type syntax struct {
 	src []byte
 	idx *textpos.LineIndex[[]byte]
 
-	nodes   []tnode // the copied subtree; nodes[0] is its root
-	release func()
+	nodes    []tnode // the copied subtree; nodes[0] is its root
+	release  func()
+	bodyWalk *bodyWalk // reused by the context walks of the file's functions
+	paramBuf []*tnode
+
 	// prunedRead is set when a read reached below a pruned node (an
 	// incremental copy, flat.go): the result is then incomplete.
 	prunedRead bool
