@@ -289,9 +289,20 @@ func (sh shift) definitionButUses(p *Definition) *Definition {
 		c.KeyAt, c.At, c.Value = sh.rng(f.KeyAt), sh.rng(f.At), sh.rng(f.Value)
 		nd.Fields[k] = &c
 	}
+	// The methods' parameters are copied into one array (a 190-method file
+	// made 190 allocations per keystroke), each method keeping its own part.
+	n := 0
+	for _, m := range p.Methods {
+		n += len(m.Params)
+	}
+	params := make([]Param, 0, n)
 	nd.Methods = shiftAll(sh, p.Methods, func(m *Method) {
 		m.NameAt, m.At = sh.rng(m.NameAt), sh.rng(m.At)
-		m.Params = slices.Clone(m.Params)
+		if m.Params != nil {
+			from := len(params)
+			params = append(params, m.Params...)
+			m.Params = params[from:len(params):len(params)]
+		}
 	})
 	nd.Unknowns = shiftAll(sh, p.Unknowns, func(u *Unknown) { u.At = sh.rng(u.At) })
 	nd.ExportedTypes = slices.Clone(p.ExportedTypes)

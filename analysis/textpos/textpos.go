@@ -166,6 +166,18 @@ func LineStart[T Text](text T, line int) (start int, ok bool) {
 	if line < 0 {
 		return 0, false
 	}
+	// Without "\r" (the common case) hop from "\n" to "\n" with the
+	// vectorised byte search.
+	switch v := any(text).(type) {
+	case string:
+		if strings.IndexByte(v, '\r') < 0 {
+			return lfLineStart(v, line, strings.IndexByte)
+		}
+	case []byte:
+		if bytes.IndexByte(v, '\r') < 0 {
+			return lfLineStart(v, line, bytes.IndexByte)
+		}
+	}
 	for i := 0; line > 0; i++ {
 		if i >= len(text) {
 			return 0, false
@@ -181,6 +193,19 @@ func LineStart[T Text](text T, line int) (start int, ok bool) {
 		}
 		line--
 		start = i + 1
+	}
+	return start, true
+}
+
+// lfLineStart is LineStart of a text without "\r".
+func lfLineStart[T Text](text T, line int, index func(T, byte) int) (int, bool) {
+	start := 0
+	for ; line > 0; line-- {
+		i := index(text[start:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		start += i + 1
 	}
 	return start, true
 }

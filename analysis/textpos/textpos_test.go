@@ -101,6 +101,9 @@ func TestOffsetAtMatchesLineIndex(t *testing.T) {
 			if start, ok := LineStart(src, line); ok != (line >= 0 && line < idx.LineCount()) || (ok && start != idx.table()[line]) {
 				t.Errorf("LineStart(%q, %d) = %d, %v", src, line, start, ok)
 			}
+			if start, ok := LineStart([]byte(src), line); ok != (line >= 0 && line < idx.LineCount()) || (ok && start != idx.table()[line]) {
+				t.Errorf("LineStart([]byte(%q), %d) = %d, %v", src, line, start, ok)
+			}
 			for col := -1; col <= len(src)*2+2; col++ {
 				wantOff, wantOK := idx.Offset(line, col)
 				if off, ok := OffsetAt(src, line, col); off != wantOff || ok != wantOK {
