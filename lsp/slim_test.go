@@ -1,8 +1,10 @@
 package lsp
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -55,5 +57,39 @@ func TestLoadedAppFindingsEqualFull(t *testing.T) {
 	}
 	if slimmed == 0 {
 		t.Error("no definition was slimmed")
+	}
+}
+
+// TestDiskChangeKeepsSlimFindings: a closed object file changed on disk is
+// re-extracted, compacted and slimmed; its findings are those of the full
+// definition (here with new SQL and context findings the change adds).
+func TestDiskChangeKeepsSlimFindings(t *testing.T) {
+	t.Setenv(analysis.CacheEnv, "off")
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("..", "examples", "demo-app"))); err != nil {
+		t.Fatal(err)
+	}
+	app := loadApp(root, nil)
+	changedSlim := 0
+	s := &snapshot{folders: []string{root}, apps: []*appState{{app: app}}, open: map[string]*openFile{}}
+	for _, e := range app.Manifest.Entries {
+		src, err := os.ReadFile(e.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A method that runs SQL through a KV handle and reads an unknown member.
+		changed := strings.Replace(string(src), "methods: {", "methods: {\n    zz() { this.ctx.sql.run('x'); return this.ctx.nope },", 1)
+		n, _ := s.withContent(e.Path, []byte(changed))
+		got := n.appFor(e.Path).entry(e.Path)
+		if changed != string(src) && got.Def.RuleMemo() != nil {
+			changedSlim++
+		}
+		full := analysis.NewEntry(e.Path, analysis.ExtractDefinition(e.Path, []byte(changed)))
+		if want, have := diagnostics.FileFindings(n.appFor(e.Path).app, full, nil), diagnostics.FileFindings(n.appFor(e.Path).app, got, nil); !reflect.DeepEqual(have, want) {
+			t.Errorf("%s: findings after the change differ:\n got %v\nwant %v", filepath.Base(e.Path), have, want)
+		}
+	}
+	if changedSlim == 0 {
+		t.Error("no changed file was slimmed")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/wrangler"
+	"github.com/cloudwerk/cloudwerk-lsp/diagnostics"
 )
 
 // docState is the mutable parse state of one open document: its text and the
@@ -119,9 +120,11 @@ type change struct {
 func (s *snapshot) withContent(path string, src []byte) (*snapshot, change) {
 	return s.withFacts(path,
 		func() *analysis.Definition {
+			// The snapshot keeps it until the file changes again: compact, and
+			// slim as a loaded app's objects are (see loadApp).
 			d := analysis.ExtractDefinition(path, src)
-			d.Compact() // the snapshot keeps it until the file changes again
-			return d
+			d.Compact()
+			return diagnostics.SlimDefinition(analysis.NewEntry(path, d))
 		},
 		func() *analysis.RouteFile { return analysis.ExtractRoute(path, src) })
 }
