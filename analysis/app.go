@@ -100,6 +100,7 @@ func loadApp(root, cacheDir string, opts LoadOptions) (*App, error) {
 		wranglerCh <- w
 	}()
 	out := cache.out(started)
+	cache.handOut(jobs)
 	runJobs(jobs, cache, out, opts.Slim)
 
 	var entries []*Entry
@@ -141,13 +142,18 @@ type loadJob struct {
 	rec     cacheRecord
 	err     error
 	written bool // rec is in the next cache file already
+
+	old     cacheRecord // the cache's record of path (haveOld), until the worker takes it
+	haveOld bool
+	raw     []byte // old's bytes in the cache file read
 }
 
 // runJobs reads and extracts every job on a pool of GOMAXPROCS workers. Each
-// worker writes only its own jobs, so results need no lock. A record the
-// worker extracted goes to the next cache file (out, nil when caching is off)
-// right away, encoded by the worker; slim (nil: none) then replaces its
-// definition with what the app keeps.
+// worker writes only its own jobs, so results need no lock. Every record goes
+// to the next cache file (out, nil when caching is off) right away: one the
+// worker extracted encoded by it, one reused as it was copied from the file
+// read (save drops the new file when nothing changed); slim (nil: none) then
+// replaces its definition with what the app keeps.
 func runJobs(jobs []loadJob, cache *fileCache, out *cacheOut, slim func(*Entry) *Definition) {
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	var next atomic.Int64
@@ -161,14 +167,20 @@ func runJobs(jobs []loadJob, cache *fileCache, out *cacheOut, slim func(*Entry) 
 					return
 				}
 				j := &jobs[i]
-				j.rec, j.err = loadFile(j.path, j.route, cache)
-				if j.err != nil || !j.rec.extracted {
+				old, haveOld, raw := j.old, j.haveOld, j.raw
+				j.old, j.raw = cacheRecord{}, nil
+				j.rec, j.err = loadFileFrom(j.path, j.route, cache, old, haveOld)
+				if j.err != nil {
 					continue
 				}
 				if out != nil {
-					enc.buf = enc.buf[:0]
-					enc.record(j.path, j.rec)
-					j.written = out.add(enc.buf)
+					if j.rec.verbatim && raw != nil {
+						j.written = out.add(raw) // unchanged: its bytes as they were
+					} else {
+						enc.buf = enc.buf[:0]
+						enc.record(j.path, j.rec)
+						j.written = out.add(enc.buf)
+					}
 				}
 				// A definition is slimmed only once its full facts are safe in
 				// the cache file (or there is no cache).
@@ -184,6 +196,12 @@ func runJobs(jobs []loadJob, cache *fileCache, out *cacheOut, slim func(*Entry) 
 // loadFile returns the facts of one file: from the cache when its size, mtime and
 // content hash still match, else by extraction.
 func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
+	old, haveOld := cache.lookup(path)
+	return loadFileFrom(path, route, cache, old, haveOld)
+}
+
+// loadFileFrom is loadFile with the cache's record of path (haveOld: there is one).
+func loadFileFrom(path string, route bool, cache *fileCache, old cacheRecord, haveOld bool) (cacheRecord, error) {
 	info, err := safefs.Stat(path)
 	if err != nil {
 		return cacheRecord{}, err
@@ -191,8 +209,8 @@ func loadFile(path string, route bool, cache *fileCache) (cacheRecord, error) {
 	if !info.Mode().IsRegular() {
 		return cacheRecord{}, errors.New("not a regular file")
 	}
-	old, haveOld := cache.lookup(path)
 	if haveOld && old.Route == route && cache.trustStat(old, info) {
+		old.verbatim = true
 		return old, nil
 	}
 	src, err := safefs.ReadFileSized(path, info.Size())

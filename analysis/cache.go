@@ -54,6 +54,7 @@ type cacheRecord struct {
 
 	extracted bool  // not stored: set when this run had to extract the file
 	cTime     int64 // not stored: the change time seen when this run read the file
+	verbatim  bool  // not stored: the cache's record as it was read (its bytes can be copied)
 }
 
 // cacheFile is the content of one app's cache file (encoded by cache_codec.go).
@@ -71,6 +72,7 @@ type fileCache struct {
 	root      string
 	writtenAt int64
 	records   map[string]cacheRecord
+	raw       map[string][]byte // each record's bytes in the file read, until handOut
 }
 
 // openCache reads the cache of the app at root from dir. It returns nil when
@@ -88,12 +90,30 @@ func openCache(dir, root string) *fileCache {
 	if err != nil {
 		return c
 	}
-	cf, err := decodeCacheFile(data, cacheKey())
+	cf, raw, err := decodeCache(data, cacheKey())
 	if err != nil || cf.Root != root {
 		return c
 	}
-	c.records, c.writtenAt = cf.Records, cf.WrittenAt
+	c.records, c.writtenAt, c.raw = cf.Records, cf.WrittenAt, raw
 	return c
+}
+
+// handOut gives each job its record (and the record's bytes in the file read)
+// and keeps only what save compares: so the full facts of a record are held by
+// its job alone, and go once its worker has written them to the next cache
+// file and slimmed the definition.
+func (c *fileCache) handOut(jobs []loadJob) {
+	if c == nil {
+		return
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		if r, ok := c.records[j.path]; ok {
+			j.old, j.haveOld, j.raw = r, true, c.raw[j.path]
+			c.records[j.path] = cacheRecord{Size: r.Size, ModTime: r.ModTime, Hash: r.Hash, Route: r.Route}
+		}
+	}
+	c.raw = nil
 }
 
 func (c *fileCache) lookup(path string) (cacheRecord, bool) {

@@ -129,13 +129,21 @@ func (w *cacheWriter) record(p string, r cacheRecord) {
 // decodeCacheFile decodes data; a file written under another key is refused
 // before anything else is decoded.
 func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
+	cf, _, err := decodeCache(data, key)
+	return cf, err
+}
+
+// decodeCache is decodeCacheFile that also returns each record's bytes, by
+// path (slices of data): a record that is still valid is copied into the next
+// cache file as it is.
+func decodeCache(data []byte, key string) (*cacheFile, map[string][]byte, error) {
 	if len(data) < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil, errCacheCorrupt
+		return nil, nil, errCacheCorrupt
 	}
 	r := &cacheReader{buf: data[len(cacheMagic):], interned: new(internTable)}
 	cf := &cacheFile{Key: r.str()}
 	if r.err != nil || cf.Key != key {
-		return nil, errCacheCorrupt
+		return nil, nil, errCacheCorrupt
 	}
 	cf.Root = r.str()
 	cf.WrittenAt = r.int()
@@ -143,7 +151,7 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 	for {
 		n := r.count()
 		if r.err != nil {
-			return nil, r.err
+			return nil, nil, r.err
 		}
 		if n == 0 {
 			break
@@ -152,7 +160,7 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 		r.buf = r.buf[n:]
 	}
 	if len(r.buf) != 0 {
-		return nil, errCacheCorrupt
+		return nil, nil, errCacheCorrupt
 	}
 
 	// Decode the chunks in parallel, then index them in one map.
@@ -176,25 +184,28 @@ func decodeCacheFile(data []byte, key string) (*cacheFile, error) {
 	total := 0
 	for i, part := range parts {
 		if errs[i] != nil {
-			return nil, errs[i]
+			return nil, nil, errs[i]
 		}
 		total += len(part)
 	}
 	cf.Records = make(map[string]cacheRecord, total)
+	raws := make(map[string][]byte, total)
 	for _, part := range parts {
 		for _, pr := range part {
 			cf.Records[pr.path] = pr.rec
+			raws[pr.path] = pr.raw
 		}
 	}
 	if len(cf.Records) != total { // a path twice
-		return nil, errCacheCorrupt
+		return nil, nil, errCacheCorrupt
 	}
-	return cf, nil
+	return cf, raws, nil
 }
 
 type pathRecord struct {
 	path string
 	rec  cacheRecord
+	raw  []byte // the record's bytes in the file
 }
 
 func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
@@ -205,6 +216,7 @@ func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
 	}
 	out := make([]pathRecord, 0, n)
 	for range n {
+		start := len(data) - len(r.buf)
 		p := r.str()
 		rec := cacheRecord{Size: r.int(), ModTime: r.int(), Hash: r.str(), Route: r.bool()}
 		if r.bool() {
@@ -221,7 +233,8 @@ func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		out = append(out, pathRecord{p, rec})
+		end := len(data) - len(r.buf)
+		out = append(out, pathRecord{p, rec, data[start:end:end]})
 	}
 	if len(r.buf) != 0 {
 		return nil, errCacheCorrupt

@@ -445,7 +445,8 @@ func TestCacheOutStreams(t *testing.T) {
 
 // TestSlimLoadsKeepFullFactsInCache: a load whose caller slims definitions
 // (LoadOptions.Slim, as check and generate do) still leaves the full facts in
-// the cache, cold and after a change to one file.
+// the cache, cold, after a change to one file (the other records copied as they
+// were) and when nothing changed; reused definitions are slimmed too.
 func TestSlimLoadsKeepFullFactsInCache(t *testing.T) {
 	root := generateApp(t, t.TempDir(), 25)
 	cacheDir := t.TempDir()
@@ -484,10 +485,33 @@ func TestSlimLoadsKeepFullFactsInCache(t *testing.T) {
 			t.Fatalf("%s: not slimmed", e.Path)
 		}
 	}
+	// Date the cache after the files so that their stats are trusted, then
+	// change one file: the others' records are copied as they were, and their
+	// definitions slimmed too.
+	c := openCache(cacheDir, root)
+	if err := os.WriteFile(c.file, encodeCacheFile(&cacheFile{Key: cacheKey(), Root: root,
+		WrittenAt: time.Now().Add(time.Hour).UnixNano(), Records: c.records}), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	changed := app.Manifest.Entries[3].Path
 	if err := os.WriteFile(changed, append(mustRead(t, changed), "\n// edited\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	load()
+	app = load()
 	cacheHoldsFullFacts("after a change")
+	for _, e := range app.Manifest.Entries {
+		if e.Def.ContextUses != nil {
+			t.Errorf("%s: a reused definition is not slimmed", e.Path)
+		}
+	}
+	// Nothing changed: the cache file is left as it is, and no temp file stays.
+	info, _ := os.Stat(c.file)
+	load()
+	cacheHoldsFullFacts("unchanged")
+	if again, _ := os.Stat(c.file); !again.ModTime().Equal(info.ModTime()) {
+		t.Error("an unchanged load rewrote the cache")
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(c.file), ".tmp-*")); len(left) != 0 {
+		t.Errorf("temp files left: %v", left)
+	}
 }
