@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
 
 // This file sets how the one-shot commands trade memory for collector CPU. A
@@ -24,22 +25,32 @@ var (
 	gcLiveFactor       = 1.5
 )
 
-// tuneGC applies the limit for the rest of the process.
-func tuneGC() {
+// tuneGC applies the limit for the rest of the process. stop ends the
+// following (tests restore the process's limit after it); once stop returns,
+// the limit is no longer changed.
+func tuneGC() (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
+		return func() {}
 	}
-	limit := gcSoftLimit
+	soft := gcSoftLimit // read once: the finalizer runs on its own goroutine
+	limit := soft
 	debug.SetMemoryLimit(limit)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var mu sync.Mutex
+	stopped := false
 	// A finalizer runs after every collection that finds its object dead: it
 	// re-arms itself with a fresh object each time.
 	var arm func()
 	arm = func() {
 		runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+			mu.Lock()
+			defer mu.Unlock()
+			if stopped {
+				return
+			}
 			metrics.Read(sample)
 			// Both ways: a load's peak of live facts passes, the run goes on.
-			if want := max(gcSoftLimit, int64(float64(sample[0].Value.Uint64())*gcLiveFactor)); want != limit {
+			if want := max(soft, int64(float64(sample[0].Value.Uint64())*gcLiveFactor)); want != limit {
 				limit = want
 				debug.SetMemoryLimit(limit)
 			}
@@ -47,6 +58,11 @@ func tuneGC() {
 		})
 	}
 	arm()
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
 }
 
 // gcSentinel holds a pointer so that it is never batched with other tiny

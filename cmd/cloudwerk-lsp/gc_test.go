@@ -17,13 +17,14 @@ func TestTuneGCFollowsTheLiveHeap(t *testing.T) {
 
 	t.Setenv("GOMEMLIMIT", "1GiB")
 	before := debug.SetMemoryLimit(-1)
-	tuneGC()
+	tuneGC()()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Fatalf("GOMEMLIMIT set, yet the limit changed to %d", got)
 	}
 	t.Setenv("GOMEMLIMIT", "")
 
-	tuneGC()
+	stop := tuneGC()
+	defer stop() // runs before the restores above: the finalizer must not undo them
 	if got := debug.SetMemoryLimit(-1); got != gcSoftLimit {
 		t.Fatalf("limit %d, want the soft limit %d", got, gcSoftLimit)
 	}

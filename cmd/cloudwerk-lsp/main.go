@@ -27,6 +27,11 @@ commands:
 `
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] != "serve" && os.Args[1] != "--stdio" {
+		// Here rather than in run: tests call run in one long process whose
+		// collector they do not want tuned.
+		tuneGC()
+	}
 	stopProfiles := startProfiles()
 	code := run(os.Args[1:])
 	stopProfiles()
@@ -39,9 +44,6 @@ func run(args []string) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
-	if cmd != "serve" && cmd != "--stdio" {
-		tuneGC()
-	}
 	switch cmd {
 	case "serve", "--stdio":
 		return runServe(rest)
