@@ -16,6 +16,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/varbin"
 )
 
 const cacheMagic = "cloudwerk-lsp cache 6\n"
@@ -140,26 +142,26 @@ func decodeCache(data []byte, key string) (*cacheFile, map[string][]byte, error)
 	if len(data) < len(cacheMagic) || string(data[:len(cacheMagic)]) != cacheMagic {
 		return nil, nil, errCacheCorrupt
 	}
-	r := &cacheReader{buf: data[len(cacheMagic):], interned: new(internTable)}
+	r := &cacheReader{Reader: varbin.Reader{Buf: data[len(cacheMagic):]}, interned: new(internTable)}
 	cf := &cacheFile{Key: r.str()}
-	if r.err != nil || cf.Key != key {
+	if r.Bad() || cf.Key != key {
 		return nil, nil, errCacheCorrupt
 	}
 	cf.Root = r.str()
-	cf.WrittenAt = r.int()
+	cf.WrittenAt = r.Varint()
 	var chunks [][]byte
 	for {
-		n := r.count()
-		if r.err != nil {
-			return nil, nil, r.err
+		n := r.Count()
+		if r.Bad() {
+			return nil, nil, errCacheCorrupt
 		}
 		if n == 0 {
 			break
 		}
-		chunks = append(chunks, r.buf[:n])
-		r.buf = r.buf[n:]
+		chunks = append(chunks, r.Buf[:n])
+		r.Buf = r.Buf[n:]
 	}
-	if len(r.buf) != 0 {
+	if len(r.Buf) != 0 {
 		return nil, nil, errCacheCorrupt
 	}
 
@@ -209,16 +211,16 @@ type pathRecord struct {
 }
 
 func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
-	r := &cacheReader{buf: data, interned: interned}
-	n := r.count()
+	r := &cacheReader{Reader: varbin.Reader{Buf: data}, interned: interned}
+	n := r.Count()
 	if n == 0 || n > cacheChunkRecords {
 		return nil, errCacheCorrupt
 	}
 	out := make([]pathRecord, 0, n)
 	for range n {
-		start := len(data) - len(r.buf)
+		start := len(data) - len(r.Buf)
 		p := r.str()
-		rec := cacheRecord{Size: r.int(), ModTime: r.int(), Hash: r.str(), Route: r.bool()}
+		rec := cacheRecord{Size: r.Varint(), ModTime: r.Varint(), Hash: r.str(), Route: r.bool()}
 		if r.bool() {
 			path, hash := p, rec.Hash
 			if !r.bool() {
@@ -230,13 +232,13 @@ func decodeChunk(data []byte, interned *internTable) ([]pathRecord, error) {
 		if r.bool() {
 			rec.RouteFile = r.routeFile()
 		}
-		if r.err != nil {
-			return nil, r.err
+		if r.Bad() {
+			return nil, errCacheCorrupt
 		}
-		end := len(data) - len(r.buf)
+		end := len(data) - len(r.Buf)
 		out = append(out, pathRecord{p, rec, data[start:end:end]})
 	}
-	if len(r.buf) != 0 {
+	if len(r.Buf) != 0 {
 		return nil, errCacheCorrupt
 	}
 	return out, nil
@@ -246,7 +248,7 @@ type cacheWriter struct{ buf []byte }
 
 func (w *cacheWriter) uint(v uint64) { w.buf = binary.AppendUvarint(w.buf, v) }
 func (w *cacheWriter) int(v int64)   { w.buf = binary.AppendVarint(w.buf, v) }
-func (w *cacheWriter) str(s string)  { w.uint(uint64(len(s))); w.buf = append(w.buf, s...) }
+func (w *cacheWriter) str(s string)  { w.buf = varbin.AppendString(w.buf, s) }
 func (w *cacheWriter) bool(b bool) {
 	if b {
 		w.buf = append(w.buf, 1)
@@ -377,72 +379,31 @@ func (w *cacheWriter) routeFile(rf *RouteFile) {
 	}
 }
 
-// cacheReader decodes with a sticky error: after the first failure every read
-// returns a zero value, and callers check err once per record.
+// cacheReader is the framing reader (a sticky failure: callers check once per
+// record) with the model's own shapes and short strings shared through interned.
 type cacheReader struct {
-	buf      []byte
-	err      error
+	varbin.Reader
 	interned *internTable
 }
 
-func (r *cacheReader) fail() { r.err, r.buf = errCacheCorrupt, nil }
-
-func (r *cacheReader) uint() uint64 {
-	v, n := binary.Uvarint(r.buf)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
-}
-
-func (r *cacheReader) int() int64 {
-	v, n := binary.Varint(r.buf)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.buf = r.buf[n:]
-	return v
-}
-
-// count reads a length and bounds it by the bytes left (each element takes at
-// least one), so a corrupt length cannot trigger a huge allocation.
-func (r *cacheReader) count() int {
-	n := r.uint()
-	if n > uint64(len(r.buf)) {
-		r.fail()
-		return 0
-	}
-	return int(n)
-}
-
 func (r *cacheReader) str() string {
-	n := r.count()
-	if r.err != nil {
-		return ""
-	}
-	b := r.buf[:n]
-	r.buf = r.buf[n:]
-	if n <= 24 {
+	b := r.Bytes()
+	if len(b) <= 24 {
 		return r.interned.get(b)
 	}
 	return string(b)
 }
 
 func (r *cacheReader) bool() bool {
-	if len(r.buf) == 0 || r.buf[0] > 1 {
-		r.fail()
-		return false
+	v := r.Byte()
+	if v > 1 {
+		r.Fail()
 	}
-	v := r.buf[0] == 1
-	r.buf = r.buf[1:]
-	return v
+	return v == 1
 }
 
 func (r *cacheReader) pos() Pos {
-	return Pos{Offset: int32(r.int()), Line: int32(r.int()), Col16: int32(r.int())}
+	return Pos{Offset: int32(r.Varint()), Line: int32(r.Varint()), Col16: int32(r.Varint())}
 }
 
 // optRng reads a range written as a presence flag and the range.
@@ -460,7 +421,7 @@ func (r *cacheReader) rng() Range {
 }
 
 func (r *cacheReader) strs() []string {
-	n := r.count()
+	n := r.Count()
 	if n == 0 {
 		return nil
 	}
@@ -473,17 +434,17 @@ func (r *cacheReader) strs() []string {
 
 func (r *cacheReader) definition() *Definition {
 	d := &Definition{Skipped: r.str()}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		d.ParseErrors = make([]Range, n)
 		for i := range d.ParseErrors {
 			d.ParseErrors[i] = r.rng()
 		}
 	}
-	d.Export = ExportKind(r.int())
+	d.Export = ExportKind(r.Varint())
 	d.ExportAt = r.rng()
 	d.CallAt = r.rng()
 	d.Callee = r.str()
-	d.CalleeBinding = Binding(r.int())
+	d.CalleeBinding = Binding(r.Varint())
 	d.CalleeModule = r.str()
 	d.CalleeImported = r.str()
 	d.CalleeModuleAt = r.rng()
@@ -491,7 +452,7 @@ func (r *cacheReader) definition() *Definition {
 	d.StateTypeAt = r.rng()
 	d.ConfigAt = r.rng()
 	d.ConfigIsLiteral = r.bool()
-	n := r.count()
+	n := r.Count()
 	d.Fields = make(map[string]*Field, n)
 	fields := make([]Field, n) // one allocation for all of them
 	for i := range n {
@@ -500,42 +461,42 @@ func (r *cacheReader) definition() *Definition {
 			d.Fields[k] = nil
 			continue
 		}
-		fields[i] = Field{Key: r.str(), KeyAt: r.rng(), At: r.rng(), Value: r.rng(), Kind: ValueKind(r.int()), Str: r.str(), Bool: r.bool()}
+		fields[i] = Field{Key: r.str(), KeyAt: r.rng(), At: r.rng(), Value: r.rng(), Kind: ValueKind(r.Varint()), Str: r.str(), Bool: r.bool()}
 		d.Fields[k] = &fields[i]
 	}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		d.Methods = make([]Method, n)
 		for i := range d.Methods {
 			m := &d.Methods[i]
 			m.Name, m.NameAt, m.At = r.str(), r.rng(), r.rng()
-			m.Form, m.Kind, m.Async = MethodForm(r.int()), ValueKind(r.int()), r.bool()
-			if np := r.count(); np > 0 {
+			m.Form, m.Kind, m.Async = MethodForm(r.Varint()), ValueKind(r.Varint()), r.bool()
+			if np := r.Count(); np > 0 {
 				m.Params = make([]Param, np)
 				for j := range m.Params {
-					m.Params[j] = Param{Name: r.str(), Type: r.str(), Optional: r.bool(), Default: r.str(), DefaultKin: ValueKind(r.int()), Rest: r.bool(), Context: r.bool()}
+					m.Params[j] = Param{Name: r.str(), Type: r.str(), Optional: r.bool(), Default: r.str(), DefaultKin: ValueKind(r.Varint()), Rest: r.bool(), Context: r.bool()}
 				}
 			}
 			m.ReturnType, m.ComputedKey, m.StringKey = r.str(), r.bool(), r.bool()
 		}
 	}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		d.Unknowns = make([]Unknown, n)
 		for i := range d.Unknowns {
 			d.Unknowns[i] = Unknown{At: r.rng(), Reason: r.str()}
 		}
 	}
 	d.ExportedTypes = r.strs()
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		d.ContextUses = make([]ContextUse, n)
 		for i := range d.ContextUses {
-			d.ContextUses[i] = ContextUse{In: r.str(), Recv: Receiver(r.int()), Member: r.str(), At: r.rng(),
-				Args: int32(r.int()), Spread: r.bool(), ArrayArg: r.optRng(), DDL: r.bool(), Write: r.bool()}
+			d.ContextUses[i] = ContextUse{In: r.str(), Recv: Receiver(r.Varint()), Member: r.str(), At: r.rng(),
+				Args: int32(r.Varint()), Spread: r.bool(), ArrayArg: r.optRng(), DDL: r.bool(), Write: r.bool()}
 		}
 	}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		d.ParamUses = make([]ParamUse, n)
 		for i := range d.ParamUses {
-			d.ParamUses[i] = ParamUse{In: r.str(), Index: int(r.int()), Name: r.str(), ParamAt: r.rng(), Member: r.str(), At: r.rng()}
+			d.ParamUses[i] = ParamUse{In: r.str(), Index: int(r.Varint()), Name: r.str(), ParamAt: r.rng(), Member: r.str(), At: r.rng()}
 		}
 	}
 	return d
@@ -543,11 +504,11 @@ func (r *cacheReader) definition() *Definition {
 
 func (r *cacheReader) routeFile() *RouteFile {
 	rf := &RouteFile{Path: r.str(), Hash: r.str()}
-	if n := r.count(); n > 0 {
+	if n := r.Count(); n > 0 {
 		rf.Refs = make([]RouteRef, n)
 		for i := range rf.Refs {
-			rf.Refs[i] = RouteRef{Kind: RouteRefKind(r.int()), Object: r.str(), Method: r.str(), At: r.rng(),
-				Args: int(r.int()), Spread: r.bool(), ArgKind: ValueKind(r.int()), ArgAt: r.rng(), Recv: r.str()}
+			rf.Refs[i] = RouteRef{Kind: RouteRefKind(r.Varint()), Object: r.str(), Method: r.str(), At: r.rng(),
+				Args: int(r.Varint()), Spread: r.bool(), ArgKind: ValueKind(r.Varint()), ArgAt: r.rng(), Recv: r.str()}
 		}
 	}
 	return rf

@@ -34,6 +34,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/varbin"
 )
 
 // fileStamp identifies one state of a file (zero: no file).
@@ -177,12 +178,12 @@ const verifiedMagic = "cloudwerk-lsp verified 1\n"
 func encodeVerified(w io.Writer, key, root string, started int64, records map[string]verifiedRecord) {
 	var buf []byte
 	buf = append(buf, verifiedMagic...)
-	buf = appendString(buf, key)
-	buf = appendString(buf, root)
+	buf = varbin.AppendString(buf, key)
+	buf = varbin.AppendString(buf, root)
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(started))
 	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(records)))
 	for path, r := range records {
-		buf = appendString(buf, path)
+		buf = varbin.AppendString(buf, path)
 		for _, x := range []uint64{uint64(r.Stamp.Size), uint64(r.Stamp.MTime), uint64(r.Stamp.CTime), r.Stamp.Ino, r.Stamp.Dev} {
 			buf = binary.LittleEndian.AppendUint64(buf, x)
 		}
@@ -195,63 +196,32 @@ func encodeVerified(w io.Writer, key, root string, started int64, records map[st
 	w.Write(buf)
 }
 
-func appendString(buf []byte, s string) []byte {
-	buf = binary.AppendUvarint(buf, uint64(len(s)))
-	return append(buf, s...)
-}
-
 var errBadVerified = errors.New("verified records: bad file")
 
 // decodeVerified reads what encodeVerified wrote; records of another build or
 // root, or a damaged file, give an error.
 func decodeVerified(data []byte, key, root string) (int64, map[string]verifiedRecord, error) {
-	d := data
-	if !bytes.HasPrefix(d, []byte(verifiedMagic)) {
+	if !bytes.HasPrefix(data, []byte(verifiedMagic)) {
 		return 0, nil, errBadVerified
 	}
-	d = d[len(verifiedMagic):]
-	str := func() (string, bool) {
-		n, k := binary.Uvarint(d)
-		if k <= 0 || n > uint64(len(d)-k) {
-			return "", false
-		}
-		s := string(d[k : k+int(n)])
-		d = d[k+int(n):]
-		return s, true
-	}
-	u64 := func() (uint64, bool) {
-		if len(d) < 8 {
-			return 0, false
-		}
-		x := binary.LittleEndian.Uint64(d)
-		d = d[8:]
-		return x, true
-	}
-	k, ok1 := str()
-	r, ok2 := str()
-	started, ok3 := u64()
-	n, ok4 := u64()
-	if !ok1 || !ok2 || !ok3 || !ok4 || k != key || r != root || n > uint64(len(d)) {
+	r := &varbin.Reader{Buf: data[len(verifiedMagic):]}
+	k, ro := string(r.Bytes()), string(r.Bytes())
+	started, n := r.Uint64(), r.Uint64()
+	if r.Bad() || k != key || ro != root || n > uint64(len(r.Buf)) {
 		return 0, nil, errBadVerified
 	}
 	records := make(map[string]verifiedRecord, n)
 	for range n {
-		path, ok := str()
-		var f [5]uint64
-		for i := range f {
-			var okf bool
-			f[i], okf = u64()
-			ok = ok && okf
-		}
-		if !ok || len(d) < len(inputKey{}) {
+		path := string(r.Bytes())
+		rec := verifiedRecord{Stamp: fileStamp{Size: int64(r.Uint64()), MTime: int64(r.Uint64()), CTime: int64(r.Uint64()), Ino: r.Uint64(), Dev: r.Uint64()}}
+		if r.Bad() || len(r.Buf) < len(rec.Key) {
 			return 0, nil, errBadVerified
 		}
-		rec := verifiedRecord{Stamp: fileStamp{Size: int64(f[0]), MTime: int64(f[1]), CTime: int64(f[2]), Ino: f[3], Dev: f[4]}}
-		copy(rec.Key[:], d)
-		d = d[len(inputKey{}):]
+		copy(rec.Key[:], r.Buf)
+		r.Buf = r.Buf[len(rec.Key):]
 		records[path] = rec
 	}
-	if len(d) != 0 {
+	if len(r.Buf) != 0 {
 		return 0, nil, errBadVerified
 	}
 	return int64(started), records, nil

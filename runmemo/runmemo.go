@@ -32,6 +32,7 @@ import (
 
 	"github.com/cloudwerk/cloudwerk-lsp/analysis"
 	"github.com/cloudwerk/cloudwerk-lsp/analysis/safefs"
+	"github.com/cloudwerk/cloudwerk-lsp/analysis/varbin"
 )
 
 // Key is what, besides its inputs, decides a run's output.
@@ -56,7 +57,7 @@ var RacyWindow = 2 * time.Second
 // keyBytes is the exact key: the memo holds it and a replay compares it whole.
 func (k Key) keyBytes() []byte {
 	var b []byte
-	add := func(s string) { b = appendString(b, s) }
+	add := func(s string) { b = varbin.AppendString(b, s) }
 	add(magic)
 	add(analysis.CacheKey()) // tool version, model shape, executable
 	add(k.Command)
